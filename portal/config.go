@@ -1,0 +1,84 @@
+package portal
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Config configures a Server. Only DBPath is required; every policy knob has a
+// safe default.
+type Config struct {
+	// DBPath is the SQLite database file; it is created on first start.
+	DBPath string
+	// SecretKey is the 32-byte key that seals TOTP secrets and hashes recovery
+	// codes. When nil, the PORTAL_SECRET_KEY environment variable is used, else
+	// the key file DBPath+".key", created with mode 0600 on first start.
+	SecretKey []byte
+	// Issuer is the name authenticator apps show beside the account; "" means
+	// "Partner Portal". It must not contain ':'.
+	Issuer string
+	// Logger receives structured logs; nil discards them. Logs never hold a
+	// password, token, secret, code or recovery code.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now. Tests inject one.
+	Now func() time.Time
+
+	// TrustProxyHeaders takes the client address from the last X-Forwarded-For
+	// entry. Set it only behind a reverse proxy that sets that header.
+	TrustProxyHeaders bool
+	// SessionLifetime is how long a session token lasts; 0 means 12 hours.
+	SessionLifetime time.Duration
+	// PasswordFailuresPerAccount and PasswordFailuresPerAddress cap wrong passwords
+	// in PasswordFailureWindow; 0 means 10, 100 and 15 minutes.
+	PasswordFailuresPerAccount int
+	PasswordFailuresPerAddress int
+	PasswordFailureWindow      time.Duration
+	// MaxConcurrentHashes caps parallel argon2id computations (19 MiB each); 0
+	// means 4.
+	MaxConcurrentHashes int
+}
+
+// Policy fixed by the contract (DESIGN § API contract and § Security rules).
+const (
+	// DefaultIssuer is the issuer when Config.Issuer is empty.
+	DefaultIssuer = "Partner Portal"
+	// codeFailureLimit refused codes per account in codeFailureWindow.
+	codeFailureLimit  = 5
+	codeFailureWindow = 5 * time.Minute
+	// reauthAfter is how old a sign-in may be before enrolling or turning 2FA off
+	// needs the password again.
+	reauthAfter = 10 * time.Minute
+	// enrollmentLifetime is how long a generated secret waits for confirmation.
+	enrollmentLifetime = 10 * time.Minute
+	// mfaTokenLifetime is how long the step between password and code may take.
+	mfaTokenLifetime = 5 * time.Minute
+	// maxBodyBytes bounds request bodies.
+	maxBodyBytes = 64 << 10
+)
+
+func (c *Config) setDefaults() {
+	if c.Issuer == "" {
+		c.Issuer = DefaultIssuer
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.SessionLifetime <= 0 {
+		c.SessionLifetime = 12 * time.Hour
+	}
+	if c.PasswordFailuresPerAccount <= 0 {
+		c.PasswordFailuresPerAccount = 10
+	}
+	if c.PasswordFailuresPerAddress <= 0 {
+		c.PasswordFailuresPerAddress = 100
+	}
+	if c.PasswordFailureWindow <= 0 {
+		c.PasswordFailureWindow = 15 * time.Minute
+	}
+	if c.MaxConcurrentHashes <= 0 {
+		c.MaxConcurrentHashes = 4
+	}
+}

@@ -1,0 +1,257 @@
+package portal
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// accountJSON is an account as the API shows it.
+type accountJSON struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	Company  string `json:"company"`
+}
+
+func (a *account) json() accountJSON {
+	return accountJSON{ID: a.id, Username: a.username, Name: a.name, Company: a.company}
+}
+
+type sessionJSON struct {
+	Token     string      `json:"token"`
+	ExpiresAt time.Time   `json:"expires_at"`
+	Account   accountJSON `json:"account"`
+}
+
+type mfaChallengeJSON struct {
+	MFARequired bool      `json:"mfa_required"`
+	MFAToken    string    `json:"mfa_token"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+type loginRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// handleLogin is POST /api/v1/login.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
+	var req loginRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Username == "" || len(req.Username) > 254 {
+		return errInvalidRequest("The username must be 1 to 254 characters.")
+	}
+	if req.Password == "" || len(req.Password) > maxPasswordBytes {
+		return errInvalidRequest("The password must be 1 to %d bytes.", maxPasswordBytes)
+	}
+	ctx, addr := r.Context(), infoOf(r).clientAddr
+
+	// Refuse early while limited, before spending a hash on the attempt.
+	if wait, err := s.passwordLimitWait(ctx, s.rdb, req.Username, addr, s.now()); err != nil {
+		return err
+	} else if wait > 0 {
+		return errRateLimited(wait)
+	}
+	acct, err := accountByUsername(ctx, s.rdb, req.Username)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	hash := s.dummyHash
+	if acct != nil {
+		hash = acct.passwordHash
+	}
+	ok, err := s.hasher.verify(ctx, req.Password, hash)
+	if err != nil {
+		return err
+	}
+	ok = ok && acct != nil
+
+	var answer any
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		// Checked again: parallel attempts may have reached the limit meanwhile.
+		if wait, err := s.passwordLimitWait(ctx, tx, req.Username, addr, now); err != nil {
+			return err
+		} else if wait > 0 {
+			return errRateLimited(wait)
+		}
+		if !ok {
+			if err := recordPasswordFailure(ctx, tx, req.Username, addr, now); err != nil {
+				return err
+			}
+			if acct != nil {
+				if err := recordEvent(ctx, tx, acct.id, eventSignInFailed, addr, "wrong password", now); err != nil {
+					return err
+				}
+			}
+			return errInvalidCredentials
+		}
+		if err := clearAccountPasswordFailures(ctx, tx, req.Username); err != nil {
+			return err
+		}
+		if acct.totpSecret != nil {
+			token, hash := newToken()
+			expires := now.Add(mfaTokenLifetime)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO mfa_challenges (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+				hash, acct.id, millis(now), millis(expires)); err != nil {
+				return err
+			}
+			answer = mfaChallengeJSON{MFARequired: true, MFAToken: token, ExpiresAt: expires.UTC()}
+			return nil
+		}
+		token, expires, err := s.createSession(ctx, tx, acct.id, now, now)
+		if err != nil {
+			return err
+		}
+		if err := recordEvent(ctx, tx, acct.id, eventSignedIn, addr, "with password", now); err != nil {
+			return err
+		}
+		answer = sessionJSON{Token: token, ExpiresAt: expires.UTC(), Account: acct.json()}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if acct != nil {
+		infoOf(r).accountID = acct.id
+	}
+	writeJSON(w, http.StatusOK, answer)
+	return nil
+}
+
+type mfaLoginRequest struct {
+	MFAToken     string  `json:"mfa_token"`
+	Code         *string `json:"code"`
+	RecoveryCode *string `json:"recovery_code"`
+}
+
+// handleLoginMFA is POST /api/v1/login/mfa.
+func (s *Server) handleLoginMFA(w http.ResponseWriter, r *http.Request) error {
+	var req mfaLoginRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.MFAToken == "" || len(req.MFAToken) > 256 {
+		return errInvalidRequest("Send the mfa_token from the sign-in.")
+	}
+	p, err := parseProof(req.Code, req.RecoveryCode)
+	if err != nil {
+		return err
+	}
+	ctx, ri := r.Context(), infoOf(r)
+	var answer sessionJSON
+	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		hash := tokenHash(req.MFAToken)
+		var accountID string
+		var passwordAt int64
+		err := tx.QueryRowContext(ctx, `SELECT account_id, created_at FROM mfa_challenges WHERE token_hash = ? AND expires_at > ?`,
+			hash, millis(now)).Scan(&accountID, &passwordAt)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errInvalidMFAToken
+		}
+		if err != nil {
+			return err
+		}
+		ri.accountID = accountID
+		acct, err := accountByID(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		if acct.totpSecret == nil { // 2FA was turned off meanwhile
+			return errInvalidMFAToken
+		}
+		res, err := s.verifyProof(ctx, tx, acct, acct.totpSecret, p, callSignIn, ri.clientAddr, now)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM mfa_challenges WHERE token_hash = ?`, hash); err != nil {
+			return err
+		}
+		token, expires, err := s.createSession(ctx, tx, acct.id, fromMillis(passwordAt), now)
+		if err != nil {
+			return err
+		}
+		how := "with password and authenticator code"
+		if res.recoveryUsed {
+			how = "with password and recovery code"
+			if err := recordEvent(ctx, tx, acct.id, eventRecoveryCodeUsed, ri.clientAddr,
+				fmt.Sprintf("at sign-in; %d recovery codes left", res.recoveryLeft), now); err != nil {
+				return err
+			}
+		}
+		if err := recordEvent(ctx, tx, acct.id, eventSignedIn, ri.clientAddr, how, now); err != nil {
+			return err
+		}
+		answer = sessionJSON{Token: token, ExpiresAt: expires.UTC(), Account: acct.json()}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, answer)
+	return nil
+}
+
+// handleLogout is POST /api/v1/logout.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, sess *session) error {
+	if _, err := s.db.ExecContext(r.Context(), `DELETE FROM sessions WHERE token_hash = ?`, sess.tokenHash); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// reauthenticate applies the re-authentication rule for sensitive changes: the
+// session's sign-in must be younger than reauthAfter, or the request must hold
+// the account password, which then renews the session's sign-in time. Wrong
+// passwords count against the password limit.
+func (s *Server) reauthenticate(ctx context.Context, sess *session, password *string, addr string) error {
+	if password == nil {
+		if s.now().Sub(sess.authenticatedAt) > reauthAfter {
+			return errReauthRequired
+		}
+		return nil
+	}
+	if *password == "" || len(*password) > maxPasswordBytes {
+		return errInvalidRequest("The password must be 1 to %d bytes.", maxPasswordBytes)
+	}
+	username := sess.account.username
+	if wait, err := s.passwordLimitWait(ctx, s.rdb, username, addr, s.now()); err != nil {
+		return err
+	} else if wait > 0 {
+		return errRateLimited(wait)
+	}
+	ok, err := s.hasher.verify(ctx, *password, sess.account.passwordHash)
+	if err != nil {
+		return err
+	}
+	return s.writeTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		if wait, err := s.passwordLimitWait(ctx, tx, username, addr, now); err != nil {
+			return err
+		} else if wait > 0 {
+			return errRateLimited(wait)
+		}
+		if !ok {
+			if err := recordPasswordFailure(ctx, tx, username, addr, now); err != nil {
+				return err
+			}
+			if err := recordEvent(ctx, tx, sess.account.id, eventSignInFailed, addr, "wrong password when confirming identity", now); err != nil {
+				return err
+			}
+			return errInvalidPassword
+		}
+		if err := clearAccountPasswordFailures(ctx, tx, username); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET authenticated_at = ? WHERE token_hash = ?`, millis(now), sess.tokenHash)
+		return err
+	})
+}

@@ -1,0 +1,312 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// handlerFunc is an API handler: it writes a success itself and returns a refusal
+// (*apiError) or a failure (any other error) for the caller to answer.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// requestInfo is what the middleware knows about a request, for handlers and
+// for the access log.
+type requestInfo struct {
+	id         string
+	clientAddr string
+	accountID  string // set once the request is authenticated
+}
+
+type requestInfoKey struct{}
+
+func infoOf(r *http.Request) *requestInfo {
+	if ri, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		return ri
+	}
+	return &requestInfo{}
+}
+
+// routes builds the API's routing: each path's methods, a 405 with Allow for the
+// other methods of a known path, and a 404 for everything else, all in JSON.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	methods := map[string][]string{}
+	handle := func(method, pattern string, h handlerFunc) {
+		mux.Handle(method+" "+pattern, s.serve(h))
+		methods[pattern] = append(methods[pattern], method)
+	}
+	handle(http.MethodPost, "/api/v1/login", s.handleLogin)
+	handle(http.MethodPost, "/api/v1/login/mfa", s.handleLoginMFA)
+	handle(http.MethodPost, "/api/v1/logout", s.authenticated(s.handleLogout))
+	handle(http.MethodGet, "/api/v1/account", s.authenticated(s.handleAccount))
+	handle(http.MethodGet, "/api/v1/account/security", s.authenticated(s.handleSecurity))
+	handle(http.MethodPut, "/api/v1/account/security", s.authenticated(s.handleUpdateSecurity))
+	handle(http.MethodPost, "/api/v1/account/security/totp", s.authenticated(s.handleCreateEnrollment))
+	handle(http.MethodPost, "/api/v1/account/security/totp/confirm", s.authenticated(s.handleConfirmEnrollment))
+	handle(http.MethodPost, "/api/v1/account/security/recovery-codes", s.authenticated(s.handleRegenerateRecoveryCodes))
+	handle(http.MethodGet, "/api/v1/account/security/events", s.authenticated(s.handleEvents))
+	handle(http.MethodGet, "/api/v1/time", s.handleTime)
+	handle(http.MethodGet, "/api/v1/health", s.handleHealth)
+
+	for pattern, ms := range methods {
+		if slices.Contains(ms, http.MethodGet) {
+			ms = append(ms, http.MethodHead)
+		}
+		allow := strings.Join(ms, ", ")
+		mux.Handle(pattern, s.serve(func(w http.ResponseWriter, r *http.Request) error {
+			w.Header().Set("Allow", allow)
+			return newAPIError(http.StatusMethodNotAllowed, "method_not_allowed",
+				"%s is not allowed here; use %s.", r.Method, allow)
+		}))
+	}
+	notFound := s.serve(func(http.ResponseWriter, *http.Request) error { return errNotFound })
+	mux.Handle("/", notFound)
+	return s.middleware(mux, notFound)
+}
+
+// middleware gives every response its common headers (Date, X-Request-ID,
+// no-store caching), recovers panics, and writes the access log line.
+func (s *Server) middleware(next, notFound http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ri := &requestInfo{id: requestID(r), clientAddr: s.clientAddr(r)}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, ri))
+		h := w.Header()
+		h.Set("Date", s.now().UTC().Format(http.TimeFormat))
+		h.Set("X-Request-ID", ri.id)
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Referrer-Policy", "no-referrer")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		rec := &statusRecorder{ResponseWriter: w}
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("handler panicked", "request_id", ri.id, "panic", fmt.Sprint(p))
+				if rec.status == 0 {
+					s.writeError(rec, r, errInternal)
+				}
+			}
+			s.log.Info("request",
+				"request_id", ri.id, "method", r.Method, "path", r.URL.Path,
+				"status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000,
+				"client", ri.clientAddr, "account_id", ri.accountID)
+		}()
+		// The mux would redirect an unclean path (//, /./, /../) with a text body;
+		// the API has no such paths, so they are simply unknown.
+		if r.URL.Path == "" || path.Clean(r.URL.Path) != r.URL.Path {
+			notFound.ServeHTTP(rec, r)
+			return
+		}
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// statusRecorder remembers the status written, for the access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// requestID keeps a well-formed X-Request-ID from the client, so a request can be
+// followed across systems, and otherwise makes one.
+func requestID(r *http.Request) string {
+	if id := r.Header.Get("X-Request-ID"); id != "" && len(id) <= 64 && strings.Trim(id,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == "" {
+		return id
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// clientAddr is the client's IP address: the connection's peer, or behind a
+// trusted proxy the last X-Forwarded-For entry (the one that proxy added).
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.cfg.TrustProxyHeaders {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			parts := strings.Split(xff[len(xff)-1], ",")
+			if ip := net.ParseIP(strings.TrimSpace(parts[len(parts)-1])); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.String()
+	}
+	return "unknown"
+}
+
+// serve turns a handlerFunc into an http.Handler that answers its refusals and
+// failures as JSON errors.
+func (s *Server) serve(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		var refusal *apiError
+		if !errors.As(err, &refusal) {
+			ri := infoOf(r)
+			if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+				s.log.Info("client went away", "request_id", ri.id)
+			} else {
+				s.log.Error("request failed", "request_id", ri.id, "err", err)
+			}
+			refusal = errInternal
+		}
+		s.writeError(w, r, refusal)
+	})
+}
+
+// errorBody is the JSON form of an error.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code               string `json:"code"`
+	Message            string `json:"message"`
+	AttemptsRemaining  *int   `json:"attempts_remaining,omitempty"`
+	ClockOffsetSeconds *int   `json:"clock_offset_seconds,omitempty"`
+	RetryAfterSeconds  int    `json:"retry_after_seconds,omitempty"`
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, e *apiError) {
+	body := errorBody{Error: errorDetail{
+		Code: e.code, Message: e.message,
+		AttemptsRemaining: e.attemptsRemaining, ClockOffsetSeconds: e.clockOffsetSeconds,
+	}}
+	if e.retryAfter > 0 {
+		secs := retryAfterSeconds(e.retryAfter)
+		body.Error.RetryAfterSeconds = secs
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	if e.status == http.StatusUnauthorized && e.code == "unauthorized" {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="partner-portal"`)
+	}
+	if e.status >= 500 {
+		s.log.Warn("answered with an error", "request_id", infoOf(r).id, "status", e.status, "code", e.code)
+	} else {
+		s.log.Debug("refused", "request_id", infoOf(r).id, "status", e.status, "code", e.code)
+	}
+	writeJSON(w, e.status, body)
+}
+
+// writeJSON writes v as the response body with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep & in otpauth URIs readable
+	if err := enc.Encode(v); err != nil {
+		// Only our own response types get here; they always marshal.
+		panic(err)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// decodeJSON reads the request body into dst: application/json, at most 64 KiB,
+// a single JSON value with no unknown fields. Its refusals name the problem but
+// never echo what was sent.
+func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return errUnsupportedMediaType
+	}
+	if r.ContentLength > maxBodyBytes {
+		return errTooLarge
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge
+		}
+		return errInvalidRequest("The request body must hold a single JSON object.")
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a refusal without the decoder's own
+// message, which can quote bytes of the body (and so of a password).
+func jsonError(err error) error {
+	var (
+		tooLarge  *http.MaxBytesError
+		syntax    *json.SyntaxError
+		typeError *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return errTooLarge
+	case errors.Is(err, io.EOF):
+		return errInvalidRequest("The request body is empty; send a JSON object.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errInvalidRequest("The request body is not valid JSON: it ends too early.")
+	case errors.As(err, &syntax):
+		return errInvalidRequest("The request body is not valid JSON (at byte %d).", syntax.Offset)
+	case errors.As(err, &typeError):
+		if typeError.Field == "" {
+			return errInvalidRequest("The request body must be a JSON object.")
+		}
+		return errInvalidRequest("The field %q has the wrong type.", truncate(typeError.Field, 64))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return errInvalidRequest("The field %s is not part of this call.", truncate(field, 64))
+	default:
+		return errInvalidRequest("The request body is not valid JSON.")
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,168 @@
+package portal
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
+)
+
+// migrations are the schema's versions, applied in order; PRAGMA user_version
+// records how many have run. Never edit one that has shipped: append a new one.
+var migrations = []string{
+	// 1: accounts, sessions, pending sign-ins and enrollments, recovery codes,
+	// limit counters and security events. Times are Unix milliseconds.
+	`
+CREATE TABLE meta (
+	name  TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE accounts (
+	id                 TEXT PRIMARY KEY,
+	username           TEXT NOT NULL UNIQUE,
+	name               TEXT NOT NULL,
+	company            TEXT NOT NULL,
+	password_hash      TEXT NOT NULL,
+	created_at         INTEGER NOT NULL,
+	totp_secret        BLOB,            -- AES-GCM sealed, bound to id; NULL when 2FA is off
+	totp_configured_at INTEGER,
+	totp_last_step     INTEGER NOT NULL DEFAULT -1 -- kept when 2FA is turned off
+) STRICT;
+
+CREATE TABLE sessions (
+	token_hash       BLOB PRIMARY KEY,
+	account_id       TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	created_at       INTEGER NOT NULL,
+	authenticated_at INTEGER NOT NULL,
+	expires_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_account ON sessions(account_id);
+CREATE INDEX sessions_expiry ON sessions(expires_at);
+
+CREATE TABLE mfa_challenges (       -- sign-ins waiting for a code
+	token_hash BLOB PRIMARY KEY,
+	account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,        -- when the password was checked
+	expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX mfa_challenges_account ON mfa_challenges(account_id);
+
+CREATE TABLE enrollments (
+	id         TEXT PRIMARY KEY,        -- deleted when confirmed or replaced
+	account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	secret     BLOB NOT NULL,           -- AES-GCM sealed, bound to account_id
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX enrollments_account ON enrollments(account_id);
+
+CREATE TABLE recovery_codes (
+	account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	code_hash  BLOB NOT NULL,           -- HMAC-SHA-256 of the normalized code
+	used_at    INTEGER,
+	PRIMARY KEY (account_id, code_hash)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE code_failures (
+	account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	at         INTEGER NOT NULL
+) STRICT;
+CREATE INDEX code_failures_account ON code_failures(account_id, at);
+
+CREATE TABLE password_failures (
+	subject TEXT NOT NULL,              -- "account:<username>" or "address:<ip>"
+	at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX password_failures_subject ON password_failures(subject, at);
+
+CREATE TABLE events (
+	id             INTEGER PRIMARY KEY AUTOINCREMENT,
+	account_id     TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+	type           TEXT NOT NULL,
+	at             INTEGER NOT NULL,
+	client_address TEXT NOT NULL,
+	detail         TEXT NOT NULL
+) STRICT;
+CREATE INDEX events_account ON events(account_id, id);
+`,
+}
+
+// openDB opens the database file for a pool: WAL so readers never wait for the
+// writer, synchronous=NORMAL (durable across a process crash; the last commits may
+// be lost on power loss, which only forgets limits and sessions), a busy timeout
+// for other processes, and IMMEDIATE transactions so a transaction that reads then
+// writes cannot deadlock against another.
+func openDB(path string, readOnly bool, conns int) (*sql.DB, error) {
+	if path == "" {
+		return nil, errors.New("portal: Config.DBPath is required")
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("portal: database path %q must not contain '?' or '#'", path)
+	}
+	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(1)&_txlock=immediate"
+	if readOnly {
+		dsn += "&_pragma=query_only(1)"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
+	return db, nil
+}
+
+// migrate brings the schema up to the newest version, one transaction per step. A
+// database written by a newer portal is refused rather than misread.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("portal: read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("portal: database schema version %d is newer than this portal knows (%d)", version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("portal: migration %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("portal: migration %d: %w", v+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("portal: migration %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
+// checkKey records which secret key seals this database's secrets on first start,
+// and refuses another key later: opening with the wrong key would otherwise only
+// show up as failed code checks.
+func checkKey(ctx context.Context, db *sql.DB, keys *keyring) error {
+	var stored []byte
+	err := db.QueryRowContext(ctx, "SELECT value FROM meta WHERE name = 'key_check'").Scan(&stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = db.ExecContext(ctx, "INSERT INTO meta (name, value) VALUES ('key_check', ?)", keys.check)
+		return err
+	case err != nil:
+		return err
+	case string(stored) != string(keys.check):
+		return errors.New("portal: the secret key does not match the one this database was created with")
+	}
+	return nil
+}
