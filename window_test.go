@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// raceEnabled reports whether the test binary was built with -race; the app
+// under test is built the same way, so it reuses the compiled Fyne packages.
+var raceEnabled bool
+
+// buildApp builds the real application binary into dir and returns its path.
+func buildApp(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "partnersecurity")
+	args := []string{"build", "-o", bin}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command("go", append(args, ".")...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestWindowOpens is the smoke test of the real window: the built app starts
+// under the X display, shows a window titled "Partner Security", and that
+// window has something drawn in it.
+func TestWindowOpens(t *testing.T) {
+	requireDesktop(t, "xdotool", "/usr/bin/import")
+	dir := t.TempDir()
+	bin := buildApp(t, dir)
+
+	proc := exec.Command(bin)
+	proc.Env = append(os.Environ(), "FYNE_THEME=light")
+	proc.Stderr = os.Stderr
+	if err := proc.Start(); err != nil {
+		t.Fatalf("starting the app: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = proc.Process.Kill()
+		_ = proc.Wait()
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+windowTitle+"$").Output()
+	if err != nil {
+		t.Fatalf("no visible window named %q within 60 s: %v", windowTitle, err)
+	}
+	id := strings.Fields(string(out))[0]
+
+	name, err := exec.CommandContext(ctx, "xdotool", "getwindowname", id).Output()
+	if err != nil {
+		t.Fatalf("xdotool getwindowname: %v", err)
+	}
+	if got := strings.TrimSpace(string(name)); got != windowTitle {
+		t.Errorf("window title = %q, want %q", got, windowTitle)
+	}
+
+	shot := filepath.Join(dir, "window.png")
+	// The first frames may still be blank: retry the screenshot until the
+	// window shows more than one colour, or the deadline passes.
+	for {
+		if err := exec.CommandContext(ctx, "/usr/bin/import", "-window", id, shot).Run(); err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		if colours(t, shot) > 1 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the window stayed a single colour: nothing was drawn")
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// colours counts the distinct colours in a PNG file, stopping at 2.
+func colours(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decoding screenshot: %v", err)
+	}
+	b := img.Bounds()
+	if b.Dx() < 100 || b.Dy() < 100 {
+		t.Fatalf("window is only %v", b.Size())
+	}
+	first := img.At(b.Min.X, b.Min.Y)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if img.At(x, y) != first {
+				return 2
+			}
+		}
+	}
+	return 1
+}
