@@ -6,6 +6,8 @@
 package main
 
 import (
+	"log"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/widget"
@@ -13,18 +15,15 @@ import (
 	"github.com/partnersecurity/partnersecurity/assets"
 )
 
-// appID identifies the application to the OS; it must equal the ID in
-// FyneApp.toml, and it names the service of the keyring entries.
-const appID = "uk.co.onlinedatastorageuk.partnersecurity"
-
-// windowTitle is the title of the main window.
-const windowTitle = "Partner Security"
-
 func main() {
-	a := app.NewWithID(appID)
+	info, err := loadAppInfo()
+	if err != nil {
+		log.Fatal(err)
+	}
+	a := app.NewWithID(info.ID)
 	a.SetIcon(assets.Icon)
-	w := a.NewWindow(windowTitle)
-	w.SetContent(widget.NewLabel("Partner Security"))
+	w := a.NewWindow(info.Name)
+	w.SetContent(widget.NewLabel(info.Name + " " + info.Version))
 	w.Resize(fyne.NewSize(720, 560))
 	w.ShowAndRun()
 }

@@ -51,9 +51,9 @@ func TestWindowOpens(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+windowTitle+"$").Output()
+	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Partner Security$").Output()
 	if err != nil {
-		t.Fatalf("no visible window named %q within 60 s: %v", windowTitle, err)
+		t.Fatalf("no visible window named %q within 60 s: %v", "Partner Security", err)
 	}
 	id := strings.Fields(string(out))[0]
 
@@ -61,8 +61,8 @@ func TestWindowOpens(t *testing.T) {
 	if err != nil {
 		t.Fatalf("xdotool getwindowname: %v", err)
 	}
-	if got := strings.TrimSpace(string(name)); got != windowTitle {
-		t.Errorf("window title = %q, want %q", got, windowTitle)
+	if got := strings.TrimSpace(string(name)); got != "Partner Security" {
+		t.Errorf("window title = %q, want %q", got, "Partner Security")
 	}
 
 	shot := filepath.Join(dir, "window.png")
