@@ -1,0 +1,117 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// ClockReading is an estimate of how far this computer's clock is from the
+// portal's.
+type ClockReading struct {
+	// Offset is this computer's time minus the portal's: positive when this
+	// computer is ahead (the same sign as the portal's
+	// clock_offset_seconds for a phone).
+	Offset time.Duration
+	// Uncertainty bounds the error of Offset: about half a second plus half
+	// the round trip for a Date header, half the round trip for a precise
+	// measurement.
+	Uncertainty time.Duration
+	// Precise is true for a measurement through GET /api/v1/time, false
+	// for one from a response's Date header (second precision).
+	Precise bool
+	// At is when the reading was taken (this computer's clock).
+	At time.Time
+}
+
+// clock keeps the latest reading. A precise reading is kept until a Date
+// reading disagrees with it by more than both uncertainties, which means
+// one of the clocks has been set since.
+type clock struct {
+	mu      sync.Mutex
+	reading ClockReading
+	ok      bool
+}
+
+func (c *clock) get() (ClockReading, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reading, c.ok
+}
+
+func (c *clock) set(r ClockReading) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ok && c.reading.Precise && !r.Precise {
+		if (r.Offset - c.reading.Offset).Abs() <= r.Uncertainty+c.reading.Uncertainty {
+			return
+		}
+	}
+	c.reading, c.ok = r, true
+}
+
+// readingFrom estimates the offset from a portal time known to lie in
+// [portal, portal+resolution), observed between sent and received.
+func readingFrom(portal time.Time, resolution time.Duration, sent, received time.Time, precise bool) ClockReading {
+	rtt := max(received.Sub(sent), 0)
+	mid := sent.Add(rtt / 2)
+	return ClockReading{
+		Offset:      mid.Sub(portal.Add(resolution / 2)),
+		Uncertainty: rtt/2 + resolution/2,
+		Precise:     precise,
+		At:          received,
+	}
+}
+
+// dateReading reads the Date header of an answer, if it has one.
+func dateReading(h http.Header, sent, received time.Time) (ClockReading, bool) {
+	d := h.Get("Date")
+	if d == "" {
+		return ClockReading{}, false
+	}
+	t, err := http.ParseTime(d)
+	if err != nil {
+		return ClockReading{}, false
+	}
+	return readingFrom(t, time.Second, sent, received, false), true
+}
+
+// ClockOffset returns the latest estimate of this computer's time minus the
+// portal's, from the last response's Date header or the last MeasureClock,
+// and false when no answer has been seen yet.
+func (c *Client) ClockOffset() (time.Duration, bool) {
+	r, ok := c.clock.get()
+	return r.Offset, ok
+}
+
+// Clock returns the latest clock reading with its precision, and false
+// when no answer has been seen yet.
+func (c *Client) Clock() (ClockReading, bool) { return c.clock.get() }
+
+// clockSamples is how many GET /api/v1/time calls MeasureClock makes; it
+// keeps the one with the shortest round trip, the most precise.
+const clockSamples = 3
+
+// MeasureClock measures the offset precisely through GET /api/v1/time
+// (operation getTime), allowing for half the round trip, and makes it the
+// client's current reading.
+func (c *Client) MeasureClock(ctx context.Context) (ClockReading, error) {
+	var best ClockReading
+	for i := range clockSamples {
+		var pt PortalTime
+		a, err := c.call(ctx, http.MethodGet, "/time", nil, nil, &pt)
+		if err != nil {
+			if i > 0 {
+				break // keep the samples already taken
+			}
+			return ClockReading{}, err
+		}
+		r := readingFrom(pt.Time, 0, a.sent, a.received, true)
+		if i == 0 || r.Uncertainty < best.Uncertainty {
+			best = r
+		}
+	}
+	c.clock.set(best)
+	return best, nil
+}

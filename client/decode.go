@@ -1,0 +1,180 @@
+package client
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// answer is one HTTP answer as the decoder sees it: no network involved, so
+// it can be fuzzed.
+type answer struct {
+	status    int
+	header    http.Header
+	body      []byte
+	host      string
+	requestID string
+	// received is when the answer arrived, for an HTTP-date Retry-After.
+	received time.Time
+}
+
+// validator is a decoded answer that can check what the contract requires.
+type validator interface{ validate() error }
+
+// decode turns a into out (nil when the call answers 204) or into the typed
+// error it stands for. It never panics on any input.
+func decode(a answer, out validator) error {
+	switch {
+	case a.status >= 200 && a.status < 300:
+		if out == nil {
+			return nil
+		}
+		if a.status == http.StatusNoContent {
+			return a.notPortal("the answer is empty", nil)
+		}
+		if err := a.checkJSON(); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(a.body, out); err != nil {
+			return a.notPortal("the answer is not the JSON the portal sends", err)
+		}
+		if err := out.validate(); err != nil {
+			return a.notPortal(err.Error(), nil)
+		}
+		return nil
+	case a.status >= 300 && a.status < 400:
+		return a.notPortal(fmt.Sprintf("it answered with a redirect (HTTP %d)", a.status), nil)
+	case a.status >= 400 && a.status < 600:
+		return a.portalError()
+	}
+	return a.notPortal(fmt.Sprintf("it answered with HTTP status %d", a.status), nil)
+}
+
+// checkJSON insists on a JSON content type.
+func (a answer) checkJSON() error {
+	ct := a.header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !(strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))) {
+		if ct == "" {
+			ct = "no content type"
+		}
+		return a.notPortal("it answered with "+printable(ct, 60)+" instead of JSON", nil)
+	}
+	return nil
+}
+
+// errorBody is the contract's error form (schema Error).
+type errorBody struct {
+	Error *struct {
+		Code               string `json:"code"`
+		Message            string `json:"message"`
+		AttemptsRemaining  *int   `json:"attempts_remaining"`
+		ClockOffsetSeconds *int   `json:"clock_offset_seconds"`
+		RetryAfterSeconds  int    `json:"retry_after_seconds"`
+	} `json:"error"`
+}
+
+// portalError decodes a 4xx/5xx answer into its typed error.
+func (a answer) portalError() error {
+	var body errorBody
+	if a.checkJSON() != nil || json.Unmarshal(a.body, &body) != nil || body.Error == nil || body.Error.Code == "" {
+		switch {
+		case a.status >= 500:
+			// A proxy's or server's own failure page: the portal is down.
+			return &APIError{Status: a.status, RequestID: a.requestID, RetryAfter: a.retryAfter(0)}
+		case a.status == http.StatusTooManyRequests:
+			ae := &APIError{Status: a.status, Code: "rate_limited", RequestID: a.requestID, RetryAfter: a.retryAfter(0)}
+			return &RateLimitError{RetryAfter: ae.RetryAfter, APIError: ae}
+		}
+		return a.notPortal(fmt.Sprintf("it answered HTTP %d without the portal's error form", a.status), nil)
+	}
+	e := body.Error
+	ae := &APIError{
+		Status:            a.status,
+		Code:              printable(e.Code, 64),
+		Message:           printable(e.Message, 300),
+		RequestID:         a.requestID,
+		AttemptsRemaining: nonNegative(e.AttemptsRemaining),
+		RetryAfter:        a.retryAfter(e.RetryAfterSeconds),
+	}
+	switch {
+	case ae.Code == "rate_limited" || a.status == http.StatusTooManyRequests:
+		return &RateLimitError{RetryAfter: ae.RetryAfter, APIError: ae}
+	case ae.Code == "invalid_code":
+		ice := &InvalidCodeError{AttemptsRemaining: ae.AttemptsRemaining, APIError: ae}
+		if s := e.ClockOffsetSeconds; s != nil && *s > -100000 && *s < 100000 {
+			d := time.Duration(*s) * time.Second
+			ice.ClockOffset = &d
+		}
+		return ice
+	}
+	return ae
+}
+
+// maxRetryAfter bounds a Retry-After the client believes.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter is the Retry-After header (seconds or an HTTP-date), else
+// bodySeconds, else 0.
+func (a answer) retryAfter(bodySeconds int) time.Duration {
+	d := parseRetryAfter(a.header.Get("Retry-After"), a.received)
+	if d == 0 && bodySeconds > 0 {
+		d = time.Duration(min(bodySeconds, int(maxRetryAfter/time.Second))) * time.Second
+	}
+	return d
+}
+
+// parseRetryAfter reads a Retry-After value relative to now; 0 when absent
+// or unreadable, capped at maxRetryAfter.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n <= 0 {
+			return 0
+		}
+		if n > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
+		d = time.Duration(n) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now).Round(time.Second)
+	}
+	return min(max(d, 0), maxRetryAfter)
+}
+
+func (a answer) notPortal(detail string, err error) *NetworkError {
+	return &NetworkError{Kind: KindNotPortal, Host: a.host, Status: a.status, RequestID: a.requestID, Detail: detail, Err: err}
+}
+
+func nonNegative(p *int) *int {
+	if p == nil || *p < 0 {
+		return nil
+	}
+	return p
+}
+
+// printable cuts s to n runes and drops control characters, so text from
+// the other end cannot garble a log line or a dialog.
+func printable(s string, n int) string {
+	var b strings.Builder
+	for _, r := range s {
+		if n == 0 {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsPrint(r) {
+			b.WriteRune(r)
+			n--
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,329 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// The types below mirror the schemas of api/openapi.yaml. Each answer is
+// checked for what the contract requires after decoding; an answer that
+// lacks it is a *NetworkError of KindNotPortal. Unknown fields are ignored,
+// so a newer portal that adds fields still works.
+
+// Account is the signed-in portal account (schema Account).
+type Account struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	// Name is the display name.
+	Name    string `json:"name"`
+	Company string `json:"company"`
+}
+
+func (a *Account) validate() error {
+	if a.ID == "" || a.Username == "" {
+		return errors.New("the account has no id or username")
+	}
+	return nil
+}
+
+// Session is a signed-in session (schema Session). Token is secret: String
+// and LogValue leave it out.
+type Session struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Account   Account   `json:"account"`
+}
+
+func (s *Session) validate() error {
+	if s.Token == "" || s.ExpiresAt.IsZero() {
+		return errors.New("the session has no token or expiry")
+	}
+	return s.Account.validate()
+}
+
+// String describes the session without its token.
+func (s Session) String() string {
+	return fmt.Sprintf("session{account=%s expires_at=%s token=[redacted]}", s.Account.Username, s.ExpiresAt.Format(time.RFC3339))
+}
+
+// LogValue keeps the token out of structured logs.
+func (s Session) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("account", s.Account.Username), slog.Time("expires_at", s.ExpiresAt))
+}
+
+// MFAChallenge is the half-finished sign-in of an account that requires a
+// code (schema MFAChallenge). MFAToken is single use and secret.
+type MFAChallenge struct {
+	MFAToken  string    `json:"mfa_token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// String describes the challenge without its token.
+func (m MFAChallenge) String() string {
+	return "mfa_challenge{expires_at=" + m.ExpiresAt.Format(time.RFC3339) + " mfa_token=[redacted]}"
+}
+
+// LogValue keeps the token out of structured logs.
+func (m MFAChallenge) LogValue() slog.Value {
+	return slog.GroupValue(slog.Time("expires_at", m.ExpiresAt))
+}
+
+// LoginResult is Login's answer: exactly one of Session (signed in) and
+// MFA (the account requires a code next; call LoginMFA) is set.
+type LoginResult struct {
+	Session *Session
+	MFA     *MFAChallenge
+}
+
+// MFARequired reports whether the sign-in needs a code next.
+func (r *LoginResult) MFARequired() bool { return r.MFA != nil }
+
+// loginAnswer is the wire form of Login's oneOf answer.
+type loginAnswer struct {
+	Session
+	MFARequired bool   `json:"mfa_required"`
+	MFAToken    string `json:"mfa_token"`
+}
+
+func (l *loginAnswer) validate() error {
+	if l.MFARequired {
+		if l.MFAToken == "" || l.ExpiresAt.IsZero() {
+			return errors.New("the code challenge has no token or expiry")
+		}
+		return nil
+	}
+	return l.Session.validate()
+}
+
+// TwoFactor is the account's two-factor state (schema TwoFactor).
+type TwoFactor struct {
+	// Required: sign-in asks for a code.
+	Required bool `json:"required"`
+	// Configured: an authenticator is confirmed for the account.
+	Configured bool `json:"configured"`
+	// ConfiguredAt is when the current authenticator was confirmed; nil
+	// when none is.
+	ConfiguredAt *time.Time `json:"configured_at"`
+	// RecoveryCodesRemaining is how many unused recovery codes are left.
+	RecoveryCodesRemaining int `json:"recovery_codes_remaining"`
+}
+
+func (t *TwoFactor) validate() error {
+	if t.RecoveryCodesRemaining < 0 {
+		return errors.New("negative recovery code count")
+	}
+	return nil
+}
+
+// SecurityStatus is the account's Security page (schema SecurityStatus).
+type SecurityStatus struct {
+	TwoFactor TwoFactor `json:"two_factor"`
+}
+
+func (s *SecurityStatus) validate() error { return s.TwoFactor.validate() }
+
+// Enrollment is a pending authenticator with its shared secret (schema
+// Enrollment). Secret and OTPAuthURI are secret: String and LogValue leave
+// them out.
+type Enrollment struct {
+	EnrollmentID string `json:"enrollment_id"`
+	// Secret is the shared secret, unpadded base32 (160 bits).
+	Secret string `json:"secret"`
+	// OTPAuthURI is the QR code's content.
+	OTPAuthURI  string    `json:"otpauth_uri"`
+	Issuer      string    `json:"issuer"`
+	AccountName string    `json:"account_name"`
+	Algorithm   string    `json:"algorithm"`
+	Digits      int       `json:"digits"`
+	Period      int       `json:"period"`
+	ExpiresAt   time.Time `json:"expires_at"`
+}
+
+// validate insists on the only TOTP settings every authenticator app
+// honours, so the app never shows a QR code a phone would read wrongly.
+func (e *Enrollment) validate() error {
+	switch {
+	case e.EnrollmentID == "" || e.Secret == "" || e.ExpiresAt.IsZero():
+		return errors.New("the enrollment has no id, secret or expiry")
+	case !strings.HasPrefix(e.OTPAuthURI, "otpauth://totp/"):
+		return errors.New("the enrollment's otpauth URI is not a TOTP URI")
+	case strings.ToUpper(e.Algorithm) != "SHA1" || e.Digits != 6 || e.Period != 30:
+		return fmt.Errorf("the enrollment uses unsupported TOTP settings (%.10s, %d digits, %d s)", e.Algorithm, e.Digits, e.Period)
+	}
+	for _, r := range e.Secret {
+		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
+			return errors.New("the shared secret is not base32")
+		}
+	}
+	return nil
+}
+
+// String describes the enrollment without its secret.
+func (e Enrollment) String() string {
+	return fmt.Sprintf("enrollment{id=%s issuer=%s account=%s expires_at=%s secret=[redacted]}",
+		e.EnrollmentID, e.Issuer, e.AccountName, e.ExpiresAt.Format(time.RFC3339))
+}
+
+// LogValue keeps the secret out of structured logs.
+func (e Enrollment) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("enrollment_id", e.EnrollmentID), slog.String("issuer", e.Issuer),
+		slog.String("account_name", e.AccountName), slog.Time("expires_at", e.ExpiresAt))
+}
+
+// RecoveryCodes is the answer of a confirmed enrollment or of a new set of
+// recovery codes (schema RecoveryCodesIssued). The codes are secret and
+// shown only once: String and LogValue leave them out.
+type RecoveryCodes struct {
+	TwoFactor     TwoFactor `json:"two_factor"`
+	RecoveryCodes []string  `json:"recovery_codes"`
+}
+
+func (r *RecoveryCodes) validate() error {
+	if len(r.RecoveryCodes) == 0 {
+		return errors.New("no recovery codes")
+	}
+	for _, c := range r.RecoveryCodes {
+		if c == "" {
+			return errors.New("an empty recovery code")
+		}
+	}
+	return r.TwoFactor.validate()
+}
+
+// String describes the answer without the codes.
+func (r RecoveryCodes) String() string {
+	return fmt.Sprintf("recovery_codes{count=%d codes=[redacted]}", len(r.RecoveryCodes))
+}
+
+// LogValue keeps the codes out of structured logs.
+func (r RecoveryCodes) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("count", len(r.RecoveryCodes)))
+}
+
+// Security event types (schema SecurityEvent.type).
+const (
+	EventSignedIn                 = "signed_in"
+	EventSignInFailed             = "sign_in_failed"
+	EventCodeFailed               = "code_failed"
+	EventTwoFactorEnabled         = "two_factor_enabled"
+	EventTwoFactorDisabled        = "two_factor_disabled"
+	EventAuthenticatorReplaced    = "authenticator_replaced"
+	EventRecoveryCodeUsed         = "recovery_code_used"
+	EventRecoveryCodesRegenerated = "recovery_codes_regenerated"
+)
+
+// SecurityEvent is one entry of the account's security log (schema
+// SecurityEvent).
+type SecurityEvent struct {
+	ID int64 `json:"id"`
+	// Type is one of the Event… constants (a newer portal may add more).
+	Type          string    `json:"type"`
+	At            time.Time `json:"at"`
+	ClientAddress string    `json:"client_address"`
+	Detail        string    `json:"detail"`
+}
+
+// SecurityEvents is the account's security log, newest first (schema
+// SecurityEvents).
+type SecurityEvents struct {
+	Events []SecurityEvent `json:"events"`
+}
+
+func (s *SecurityEvents) validate() error {
+	for _, e := range s.Events {
+		if e.Type == "" || e.At.IsZero() {
+			return errors.New("a security event has no type or time")
+		}
+	}
+	return nil
+}
+
+// PortalTime is the portal's clock (schema Time), with sub-second
+// precision.
+type PortalTime struct {
+	Time time.Time `json:"time"`
+}
+
+func (p *PortalTime) validate() error {
+	if p.Time.IsZero() {
+		return errors.New("no time")
+	}
+	return nil
+}
+
+// Health is the portal's liveness answer (schema Health).
+type Health struct {
+	Status string `json:"status"`
+}
+
+func (h *Health) validate() error {
+	if h.Status == "" {
+		return errors.New("no status")
+	}
+	return nil
+}
+
+// SecondFactor is what proves the second factor: an authenticator code or
+// a recovery code. Make one with TOTPCode or RecoveryCode.
+type SecondFactor struct {
+	code     string
+	recovery string
+}
+
+// TOTPCode is a 6-digit code from the authenticator app.
+func TOTPCode(code string) SecondFactor { return SecondFactor{code: strings.TrimSpace(code)} }
+
+// RecoveryCode is one of the account's recovery codes.
+func RecoveryCode(code string) SecondFactor { return SecondFactor{recovery: strings.TrimSpace(code)} }
+
+// String never shows the code.
+func (f SecondFactor) String() string {
+	if f.recovery != "" {
+		return "recovery code [redacted]"
+	}
+	return "authenticator code [redacted]"
+}
+
+// errNoSecondFactor is returned before any request when a SecondFactor is
+// empty.
+var errNoSecondFactor = errors.New("client: no code or recovery code given")
+
+func (f SecondFactor) check() error {
+	if f.code == "" && f.recovery == "" {
+		return errNoSecondFactor
+	}
+	return nil
+}
+
+// Request bodies (schemas …Request).
+type (
+	loginRequest struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	mfaLoginRequest struct {
+		MFAToken     string `json:"mfa_token"`
+		Code         string `json:"code,omitempty"`
+		RecoveryCode string `json:"recovery_code,omitempty"`
+	}
+	enrollmentRequest struct {
+		ReplaceExisting bool   `json:"replace_existing"`
+		Password        string `json:"password,omitempty"`
+	}
+	confirmRequest struct {
+		EnrollmentID string `json:"enrollment_id"`
+		Code         string `json:"code"`
+	}
+	updateSecurityRequest struct {
+		RequireTwoFactor bool   `json:"require_two_factor"`
+		Code             string `json:"code,omitempty"`
+		RecoveryCode     string `json:"recovery_code,omitempty"`
+		Password         string `json:"password,omitempty"`
+	}
+	regenerateRecoveryCodesRequest struct {
+		Code string `json:"code"`
+	}
+)
