@@ -83,7 +83,7 @@ func (c *fakeClock) nextStep() {
 
 // testPortal is a real Server on a real SQLite file behind a real HTTP server.
 type testPortal struct {
-	t     *testing.T
+	t     testing.TB
 	cfg   Config
 	clock *fakeClock
 	srv   *Server
@@ -93,7 +93,7 @@ type testPortal struct {
 // testKey is a fixed secret key so restarts of a test portal find their secrets.
 var testKey = bytes.Repeat([]byte{0x42}, SecretKeySize)
 
-func newTestPortal(t *testing.T, tweak ...func(*Config)) *testPortal {
+func newTestPortal(t testing.TB, tweak ...func(*Config)) *testPortal {
 	t.Helper()
 	clock := newFakeClock()
 	cfg := Config{

@@ -110,11 +110,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		scheme = "https"
 	}
 	base := scheme + "://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Partner portal listening on %s (database %s)\n", base, *dbPath)
+	banner := fmt.Sprintf("Partner portal listening on %s (database %s)\n", base, *dbPath)
 	if *demo {
-		fmt.Fprintf(stdout, "Demo account: username %s, password %s\n", portal.DemoUsername, portal.DemoPassword)
-		fmt.Fprintf(stdout, "Try: curl -s %s/api/v1/health\n", base)
+		banner += fmt.Sprintf("Demo account: username %s, password %s\nTry: curl -s %s/api/v1/health\n",
+			portal.DemoUsername, portal.DemoPassword, base)
 	}
+	io.WriteString(stdout, banner) // one write, so readers see the whole banner at once
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
