@@ -15,10 +15,13 @@ import (
 
 // Account is the signed-in portal account (schema Account).
 type Account struct {
-	ID       string `json:"id"`
+	// ID is opaque and stable.
+	ID string `json:"id"`
+	// Username is the sign-in name.
 	Username string `json:"username"`
-	// Name is the display name.
-	Name    string `json:"name"`
+	// Name is the display name ("Rhea Seller"), shown on the Security page.
+	Name string `json:"name"`
+	// Company is the reseller's company.
 	Company string `json:"company"`
 }
 
@@ -32,9 +35,12 @@ func (a *Account) validate() error {
 // Session is a signed-in session (schema Session). Token is secret: String
 // and LogValue leave it out.
 type Session struct {
-	Token     string    `json:"token"`
+	// Token is the bearer token; the client already holds it.
+	Token string `json:"token"`
+	// ExpiresAt is when the portal stops accepting the token.
 	ExpiresAt time.Time `json:"expires_at"`
-	Account   Account   `json:"account"`
+	// Account is the signed-in account.
+	Account Account `json:"account"`
 }
 
 func (s *Session) validate() error {
@@ -57,7 +63,10 @@ func (s Session) LogValue() slog.Value {
 // MFAChallenge is the half-finished sign-in of an account that requires a
 // code (schema MFAChallenge). MFAToken is single use and secret.
 type MFAChallenge struct {
-	MFAToken  string    `json:"mfa_token"`
+	// MFAToken goes to LoginMFA with the code.
+	MFAToken string `json:"mfa_token"`
+	// ExpiresAt is when the code step ends (5 minutes); after it, sign in
+	// again.
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
@@ -74,8 +83,10 @@ func (m MFAChallenge) LogValue() slog.Value {
 // LoginResult is Login's answer: exactly one of Session (signed in) and
 // MFA (the account requires a code next; call LoginMFA) is set.
 type LoginResult struct {
+	// Session is set when the sign-in is complete.
 	Session *Session
-	MFA     *MFAChallenge
+	// MFA is set when the account requires a code next.
+	MFA *MFAChallenge
 }
 
 // MFARequired reports whether the sign-in needs a code next.
@@ -120,6 +131,7 @@ func (t *TwoFactor) validate() error {
 
 // SecurityStatus is the account's Security page (schema SecurityStatus).
 type SecurityStatus struct {
+	// TwoFactor is the account's two-factor state.
 	TwoFactor TwoFactor `json:"two_factor"`
 }
 
@@ -129,17 +141,24 @@ func (s *SecurityStatus) validate() error { return s.TwoFactor.validate() }
 // Enrollment). Secret and OTPAuthURI are secret: String and LogValue leave
 // them out.
 type Enrollment struct {
+	// EnrollmentID goes to ConfirmTOTPEnrollment with the code.
 	EnrollmentID string `json:"enrollment_id"`
-	// Secret is the shared secret, unpadded base32 (160 bits).
+	// Secret is the shared secret, unpadded base32 (160 bits), shown as
+	// text for typing into the authenticator.
 	Secret string `json:"secret"`
 	// OTPAuthURI is the QR code's content.
-	OTPAuthURI  string    `json:"otpauth_uri"`
-	Issuer      string    `json:"issuer"`
-	AccountName string    `json:"account_name"`
-	Algorithm   string    `json:"algorithm"`
-	Digits      int       `json:"digits"`
-	Period      int       `json:"period"`
-	ExpiresAt   time.Time `json:"expires_at"`
+	OTPAuthURI string `json:"otpauth_uri"`
+	// Issuer is the name the authenticator shows beside the account.
+	Issuer string `json:"issuer"`
+	// AccountName is the account as the authenticator shows it.
+	AccountName string `json:"account_name"`
+	// Algorithm, Digits and Period are always SHA1, 6 and 30 (checked).
+	Algorithm string `json:"algorithm"`
+	Digits    int    `json:"digits"`
+	Period    int    `json:"period"`
+	// ExpiresAt is when the pending secret expires unconfirmed (10
+	// minutes after it was generated).
+	ExpiresAt time.Time `json:"expires_at"`
 }
 
 // validate insists on the only TOTP settings every authenticator app
@@ -177,8 +196,10 @@ func (e Enrollment) LogValue() slog.Value {
 // recovery codes (schema RecoveryCodesIssued). The codes are secret and
 // shown only once: String and LogValue leave them out.
 type RecoveryCodes struct {
-	TwoFactor     TwoFactor `json:"two_factor"`
-	RecoveryCodes []string  `json:"recovery_codes"`
+	// TwoFactor is the account's state after the call.
+	TwoFactor TwoFactor `json:"two_factor"`
+	// RecoveryCodes are the new single-use codes (ten, xxxx-xxxx-xxxx).
+	RecoveryCodes []string `json:"recovery_codes"`
 }
 
 func (r *RecoveryCodes) validate() error {
@@ -218,17 +239,22 @@ const (
 // SecurityEvent is one entry of the account's security log (schema
 // SecurityEvent).
 type SecurityEvent struct {
+	// ID orders events; it is unique per portal.
 	ID int64 `json:"id"`
 	// Type is one of the Event… constants (a newer portal may add more).
-	Type          string    `json:"type"`
-	At            time.Time `json:"at"`
-	ClientAddress string    `json:"client_address"`
-	Detail        string    `json:"detail"`
+	Type string `json:"type"`
+	// At is when it happened (the portal's clock).
+	At time.Time `json:"at"`
+	// ClientAddress is the IP address the portal saw.
+	ClientAddress string `json:"client_address"`
+	// Detail is a short sentence ("wrong code"); never a secret.
+	Detail string `json:"detail"`
 }
 
 // SecurityEvents is the account's security log, newest first (schema
 // SecurityEvents).
 type SecurityEvents struct {
+	// Events are newest first.
 	Events []SecurityEvent `json:"events"`
 }
 
@@ -244,6 +270,7 @@ func (s *SecurityEvents) validate() error {
 // PortalTime is the portal's clock (schema Time), with sub-second
 // precision.
 type PortalTime struct {
+	// Time is the portal's clock when it answered.
 	Time time.Time `json:"time"`
 }
 
@@ -256,6 +283,7 @@ func (p *PortalTime) validate() error {
 
 // Health is the portal's liveness answer (schema Health).
 type Health struct {
+	// Status is "ok".
 	Status string `json:"status"`
 }
 

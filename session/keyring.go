@@ -179,3 +179,9 @@ func keyringError(err error) error {
 		return fmt.Errorf("%w: %v", ErrKeyringUnavailable, err)
 	}
 }
+
+// Both implementations satisfy Store.
+var (
+	_ Store = (*Keyring)(nil)
+	_ Store = (*Memory)(nil)
+)
