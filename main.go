@@ -6,24 +6,73 @@
 package main
 
 import (
+	"flag"
+	"fmt"
 	"log"
+	"log/slog"
+	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/partnersecurity/partnersecurity/assets"
+	"github.com/partnersecurity/partnersecurity/client"
+	"github.com/partnersecurity/partnersecurity/session"
+	"github.com/partnersecurity/partnersecurity/ui"
 )
 
 func main() {
+	demo := flag.Bool("demo", false, "run against a demo portal inside the app, with a demo account")
+	guide := flag.Bool("guide", false, "start in guide mode, for help-desk staff on a call")
+	caFile := flag.String("ca-file", "", "PEM `file` of extra certificate authorities, for a branded portal on a private CA")
+	verbose := flag.Bool("v", false, "log each request (never a password, token, secret or code) to standard error")
+	flag.Parse()
+
 	info, err := loadAppInfo()
 	if err != nil {
 		log.Fatal(err)
 	}
+	level := slog.LevelWarn
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	var demoInfo *ui.Demo
+	if *demo {
+		d, err := startDemoPortal(logger.With("component", "demo-portal"))
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer d.stop()
+		demoInfo = &d.info
+		// Like cmd/portal -demo: say where the demo portal is and how to sign in.
+		fmt.Fprintf(os.Stderr, "Demo portal: %s  username %s  password %s\n", d.info.Address, d.info.Username, d.info.Password)
+	}
+
 	a := app.NewWithID(info.ID)
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow(info.Name)
-	w.SetContent(widget.NewLabel(info.Name + " " + info.Version))
-	w.Resize(fyne.NewSize(720, 560))
+	w.Resize(fyne.NewSize(860, 680))
+	u := ui.New(ui.Config{
+		App:    a,
+		Window: w,
+		Connect: func(address string) (ui.PortalAPI, error) {
+			c, err := client.New(client.Options{Address: address, Version: info.Version, CAFile: *caFile, Logger: logger})
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+		Store:         session.NewKeyring(info.ID),
+		Version:       info.Version,
+		Build:         info.Build,
+		DefaultPortal: client.DefaultAddress,
+		Demo:          demoInfo,
+		Guide:         *guide,
+		Logger:        logger,
+	})
+	u.Start()
 	w.ShowAndRun()
+	u.Close()
 }

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/partnersecurity/partnersecurity/portal"
+	"github.com/partnersecurity/partnersecurity/ui"
+)
+
+// demoPortal is the reference portal run inside the app for -demo, on a
+// random loopback port with a throwaway database.
+type demoPortal struct {
+	info ui.Demo
+	dir  string
+	srv  *http.Server
+}
+
+// startDemoPortal listens on a loopback port at once, so that the address is
+// known for the first screen, and opens the portal in the background: the
+// window does not wait for the database or the demo account's password
+// hash, and requests queue on the socket until the portal serves them.
+func startDemoPortal(logger *slog.Logger) (*demoPortal, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo portal: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "partnersecurity-demo-")
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("demo portal: %w", err)
+	}
+	d := &demoPortal{
+		info: ui.Demo{Address: "http://" + ln.Addr().String(), Username: portal.DemoUsername, Password: portal.DemoPassword},
+		dir:  dir,
+	}
+	d.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second}
+	go d.serve(ln, logger)
+	return d, nil
+}
+
+func (d *demoPortal) serve(ln net.Listener, logger *slog.Logger) {
+	ctx := context.Background()
+	p, err := portal.Open(ctx, portal.Config{
+		DBPath: filepath.Join(d.dir, "demo.db"),
+		Issuer: "Partner Portal (demo)",
+		Logger: logger,
+	})
+	if err == nil {
+		if _, err = p.EnsureDemoAccount(ctx); err != nil {
+			p.Close()
+		}
+	}
+	if err != nil {
+		logger.Error("demo portal did not start", "err", err)
+		ln.Close()
+		return
+	}
+	defer p.Close()
+	d.srv.Handler = p.Handler()
+	if err := d.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("demo portal stopped", "err", err)
+	}
+}
+
+// stop shuts the portal down and deletes its database.
+func (d *demoPortal) stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = d.srv.Shutdown(ctx)
+	_ = os.RemoveAll(d.dir)
+}

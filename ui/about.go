@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"fmt"
+	"runtime"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/partnersecurity/partnersecurity/assets"
+)
+
+// showAbout shows the app's version, and the support details to copy.
+func (a *App) showAbout() {
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(96))
+	copied := &widget.Label{Importance: widget.SuccessImportance}
+	var copyBtn *widget.Button
+	copyBtn = &widget.Button{Text: "Copy support details", Icon: theme.ContentCopyIcon(), OnTapped: func() {
+		copyBtn.Disable()
+		a.collectSupportDetails(func(text string) {
+			a.cfg.App.Clipboard().SetContent(text)
+			copyBtn.Enable()
+			copied.SetText("Copied.")
+		})
+	}}
+	content := container.NewVBox(
+		container.NewCenter(icon),
+		&widget.Label{Text: appName, Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText},
+		&widget.Label{Text: fmt.Sprintf("Version %s (build %d) · %s/%s", a.cfg.Version, a.cfg.Build, runtime.GOOS, runtime.GOARCH), Alignment: fyne.TextAlignCenter},
+		paragraph("Turns on two-factor authentication for your partner-portal login, step by step. "+
+			"Your sign-in is kept only in this computer's keyring."),
+		container.NewCenter(copyBtn),
+		container.NewCenter(copied),
+	)
+	dialog.ShowCustom("About "+appName, "Close", content, a.win)
+}

@@ -1,0 +1,20 @@
+package ui
+
+import "time"
+
+// clipboardClearAfter is how long a copied secret stays on the clipboard.
+const clipboardClearAfter = 60 * time.Second
+
+// copySecret puts text on the clipboard and takes it off again after
+// clipboardClearAfter, unless something else was copied meanwhile.
+func (a *App) copySecret(text string) {
+	cb := a.cfg.App.Clipboard()
+	cb.SetContent(text)
+	var stop func()
+	stop = a.every(clipboardClearAfter, func() {
+		stop()
+		if cb.Content() == text {
+			cb.SetContent("")
+		}
+	})
+}

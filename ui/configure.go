@@ -1,0 +1,254 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/partnersecurity/partnersecurity/client"
+)
+
+// The switch's two answers, in the portal's words.
+const (
+	answerNo  = "No"
+	answerYes = "Yes"
+)
+
+// requireLabel is the portal's own name for the switch.
+const requireLabel = "Require two-factor authentication for login"
+
+// replaceWarning is the article's confirmation (step 6), and what it means
+// for the authenticator already set up.
+const replaceWarning = "This will clear any other 2FA you have for this address on other devices.\n\n" +
+	"Your current authenticator app keeps working until you confirm the new code."
+
+// configureScreen is article steps 4 to 6: the switch "Require two-factor
+// authentication for login", then "Generate shared secret" (with the
+// confirmation when an authenticator is already set up). When two-factor
+// authentication is on, it also offers new recovery codes, and turning the
+// switch to No starts turning it off.
+type configureScreen struct {
+	app *App
+
+	require   *yesNoSwitch
+	generate  *widget.Button
+	password  *widget.Entry
+	passForm  *fyne.Container
+	activity  *widget.Activity
+	message   *widget.Label
+	countdown *countdown
+	genBox    *fyne.Container
+	box       fyne.CanvasObject
+	working   bool
+	// needPassword: the portal asked for the password again
+	// (reauth_required); it goes with the next Generate.
+	needPassword bool
+	// replaceConfirmed: the person agreed to replace the authenticator.
+	replaceConfirmed bool
+}
+
+func newConfigureScreen(a *App) *configureScreen {
+	s := &configureScreen{app: a, activity: widget.NewActivity(), message: errorLine()}
+	s.countdown = newCountdown(a, "You can try again in %s.")
+	configured := a.twoFactor != nil && a.twoFactor.Configured
+
+	s.require = newYesNoSwitch(configured, s.onRequireChanged)
+
+	s.generate = &widget.Button{Text: "Generate shared secret", Importance: widget.HighImportance, OnTapped: s.onGenerate}
+	s.password = widget.NewPasswordEntry()
+	s.password.PlaceHolder = "Your portal password"
+	s.password.OnSubmitted = func(string) { s.onGenerate() }
+	s.passForm = container.NewVBox(
+		paragraph("For your security, the portal needs your password again, because you signed in more than 10 minutes ago."),
+		widget.NewForm(widget.NewFormItem("Password", s.password)))
+	s.passForm.Hide()
+	s.activity.Hide()
+
+	back := &widget.Button{Text: "Back to Security", OnTapped: func() { a.show(newSecurityScreen(a)) }}
+	parts := []fyne.CanvasObject{
+		heading("Configure two-factor authentication"),
+		widget.NewForm(widget.NewFormItem(requireLabel, s.require)),
+	}
+	if configured {
+		s.genBox = container.NewVBox(
+			widget.NewSeparator(),
+			subheading("Move to a new phone or app"),
+			paragraph("Generate a new shared secret and scan it with the new authenticator app. "+
+				"The current one keeps working until you confirm the new code."),
+			s.passForm,
+			container.NewHBox(s.generate, s.activity),
+			s.countdown.label,
+			s.message,
+			widget.NewSeparator(),
+			subheading("Recovery codes"),
+			paragraph(recoveryCodesLeft(a.twoFactor.RecoveryCodesRemaining)+". A new set replaces them all: the old codes stop working."),
+			container.NewHBox(&widget.Button{Text: "New recovery codes", OnTapped: func() { a.show(newRecoveryCodesRenewScreen(a)) }}),
+		)
+		s.generate.Importance = widget.MediumImportance
+	} else {
+		s.genBox = container.NewVBox(
+			widget.NewSeparator(),
+			subheading("Generate the shared secret"),
+			paragraph("The shared secret links your authenticator app to this account. "+
+				"The next screen shows it as a QR code for you to scan."),
+			newBanner(bannerInfo, "Nothing changes on your account until you enter the code from your authenticator app."),
+			s.passForm,
+			container.NewHBox(s.generate, s.activity),
+			s.countdown.label,
+			s.message,
+		)
+		s.genBox.Hide()
+	}
+	s.box = column(append(parts, s.genBox, widget.NewSeparator(), container.NewHBox(back))...)
+	return s
+}
+
+func (s *configureScreen) content() fyne.CanvasObject { return s.box }
+
+func (s *configureScreen) articleStep() int {
+	if s.genBox.Visible() {
+		return 5
+	}
+	return 4
+}
+
+func (s *configureScreen) shown() { s.app.focus(s.require) }
+
+func (s *configureScreen) hidden() { s.countdown.cancel() }
+
+// configured reports whether the account already has an authenticator.
+func (s *configureScreen) configured() bool {
+	return s.app.twoFactor != nil && s.app.twoFactor.Configured
+}
+
+// onRequireChanged is the switch. Turning it to Yes shows the next step,
+// Generate; nothing is sent to the portal yet. On an account with
+// two-factor authentication, turning it to No starts turning it off.
+func (s *configureScreen) onRequireChanged(on bool) {
+	if s.configured() {
+		if !on {
+			s.app.show(newDisableScreen(s.app))
+		}
+		return
+	}
+	if on {
+		s.genBox.Show()
+		s.app.setStep(5)
+		s.app.focus(s.generate)
+	} else {
+		s.genBox.Hide()
+		s.app.setStep(4)
+	}
+}
+
+// onGenerate asks the portal for a new shared secret. With an
+// authenticator already set up it first asks to confirm the replacement
+// (article step 6).
+func (s *configureScreen) onGenerate() {
+	if s.working || s.countdown.running() {
+		return
+	}
+	if s.needPassword && s.password.Text == "" {
+		s.message.SetText("Enter your portal password.")
+		s.app.focus(s.password)
+		return
+	}
+	if s.configured() && !s.replaceConfirmed {
+		s.confirmReplace()
+		return
+	}
+	s.start(s.replaceConfirmed)
+}
+
+// confirmReplace shows the article's confirmation before replacing the
+// authenticator.
+func (s *configureScreen) confirmReplace() {
+	s.app.setStep(6)
+	d := dialog.NewConfirm("Replace your authenticator?", replaceWarning, func(ok bool) {
+		if ok {
+			s.replaceConfirmed = true
+			s.start(true)
+		} else {
+			s.app.setStep(5)
+		}
+	}, s.app.win)
+	d.SetConfirmText("Continue")
+	d.SetDismissText("Cancel")
+	d.Show()
+}
+
+func (s *configureScreen) setBusy(on bool) {
+	s.working = on
+	if on {
+		s.generate.Disable()
+		s.password.Disable()
+		s.require.Disable()
+		s.activity.Show()
+		s.activity.Start()
+		return
+	}
+	if !s.countdown.running() {
+		s.generate.Enable()
+	}
+	s.password.Enable()
+	s.require.Enable()
+	s.activity.Stop()
+	s.activity.Hide()
+}
+
+// start creates the pending enrollment and opens the QR code step.
+func (s *configureScreen) start(replace bool) {
+	s.message.SetText("")
+	s.setBusy(true)
+	api, password := s.app.api, ""
+	if s.needPassword {
+		password = s.password.Text
+	}
+	s.app.background(func(ctx context.Context) func() {
+		e, err := api.StartTOTPEnrollment(ctx, replace, password)
+		return func() {
+			s.setBusy(false)
+			if err != nil {
+				s.onError(err)
+				return
+			}
+			s.password.SetText("")
+			s.app.show(newScanScreen(s.app, e, replace))
+		}
+	})
+}
+
+func (s *configureScreen) onError(err error) {
+	s.app.log.Info("generate shared secret failed", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err))
+	if s.app.sessionEnded(err) {
+		return
+	}
+	switch {
+	case errors.Is(err, client.ErrReplaceConfirmationRequired):
+		// An authenticator was set up elsewhere since this page was read.
+		s.replaceConfirmed = false
+		s.confirmReplace()
+		return
+	case errors.Is(err, client.ErrReauthRequired):
+		s.needPassword = true
+		s.passForm.Show()
+		s.generate.SetText("Continue")
+		s.app.focus(s.password)
+		return
+	case errors.Is(err, client.ErrInvalidPassword):
+		s.password.SetText("")
+		s.app.focus(s.password)
+	}
+	showError(s.message, err)
+	if d, ok := retryAfter(err); ok {
+		s.generate.Disable()
+		s.countdown.start(d, func() {
+			s.generate.Enable()
+			s.message.SetText("")
+		})
+	}
+}

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/partnersecurity/partnersecurity/client"
+)
+
+// eventsShown is how many security events the list shows.
+const eventsShown = 50
+
+// eventsScreen lists the account's security events, newest first.
+type eventsScreen struct {
+	app      *App
+	list     *fyne.Container
+	activity *widget.Activity
+	message  *widget.Label
+	retry    *widget.Button
+	back     *widget.Button
+	box      fyne.CanvasObject
+}
+
+func newEventsScreen(a *App) *eventsScreen {
+	s := &eventsScreen{app: a, list: container.NewVBox(), activity: widget.NewActivity(), message: errorLine()}
+	s.retry = &widget.Button{Text: "Try again", OnTapped: s.load}
+	s.retry.Hide()
+	s.back = &widget.Button{Text: "Back to Security", OnTapped: func() { a.show(newSecurityScreen(a)) }}
+	s.box = column(
+		heading("Security events"),
+		container.NewHBox(s.activity),
+		s.message,
+		container.NewHBox(s.retry),
+		s.list,
+		widget.NewSeparator(),
+		container.NewHBox(s.back),
+	)
+	return s
+}
+
+func (s *eventsScreen) content() fyne.CanvasObject { return s.box }
+
+func (s *eventsScreen) articleStep() int { return 3 }
+
+func (s *eventsScreen) shown() {
+	s.app.focus(s.back)
+	s.load()
+}
+
+func (s *eventsScreen) hidden() { s.activity.Stop() }
+
+func (s *eventsScreen) load() {
+	s.retry.Hide()
+	s.message.SetText("")
+	s.activity.Show()
+	s.activity.Start()
+	api := s.app.api
+	s.app.background(func(ctx context.Context) func() {
+		events, err := api.ListSecurityEvents(ctx, eventsShown)
+		return func() {
+			s.activity.Stop()
+			s.activity.Hide()
+			if err != nil {
+				if s.app.sessionEnded(err) {
+					return
+				}
+				showError(s.message, err)
+				s.retry.Show()
+				return
+			}
+			s.render(events.Events)
+		}
+	})
+}
+
+func (s *eventsScreen) render(events []client.SecurityEvent) {
+	s.list.RemoveAll()
+	if len(events) == 0 {
+		s.list.Add(paragraph("No security events yet."))
+		return
+	}
+	for _, e := range events {
+		what := &widget.Label{Text: eventTitle(e.Type), TextStyle: fyne.TextStyle{Bold: true}}
+		when := e.At.Local().Format("2 Jan 2006 15:04:05")
+		if e.ClientAddress != "" {
+			when += " · from " + e.ClientAddress
+		}
+		row := container.NewVBox(what, &widget.Label{Text: when, Importance: widget.LowImportance})
+		if e.Detail != "" {
+			row.Add(paragraph(e.Detail))
+		}
+		s.list.Add(row)
+		s.list.Add(widget.NewSeparator())
+	}
+}
+
+// eventTitle names an event type in plain words.
+func eventTitle(t string) string {
+	switch t {
+	case client.EventSignedIn:
+		return "Signed in"
+	case client.EventSignInFailed:
+		return "Sign-in refused"
+	case client.EventCodeFailed:
+		return "Code refused"
+	case client.EventTwoFactorEnabled:
+		return "Two-factor authentication turned on"
+	case client.EventTwoFactorDisabled:
+		return "Two-factor authentication turned off"
+	case client.EventAuthenticatorReplaced:
+		return "Authenticator replaced"
+	case client.EventRecoveryCodeUsed:
+		return "Recovery code used"
+	case client.EventRecoveryCodesRegenerated:
+		return "New recovery codes created"
+	}
+	return t
+}

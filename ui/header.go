@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/partnersecurity/partnersecurity/assets"
+)
+
+// header is the bar at the top of the window: the product, the signed-in
+// account, and the buttons that work on every screen.
+type header struct {
+	app     *App
+	account *widget.Label
+	guide   *widget.Button
+	about   *widget.Button
+	signOut *widget.Button
+	box     fyne.CanvasObject
+}
+
+func newHeader(a *App) *header {
+	h := &header{app: a, account: &widget.Label{Truncation: fyne.TextTruncateEllipsis}}
+	h.guide = &widget.Button{Text: "Guide mode", Icon: theme.HelpIcon(), OnTapped: func() { a.setGuide(!a.guide.visible) }}
+	h.about = &widget.Button{Text: "About", Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: a.showAbout}
+	h.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), OnTapped: a.confirmSignOut}
+	h.signOut.Hide()
+
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(28))
+	title := &widget.Label{Text: appName, TextStyle: fyne.TextStyle{Bold: true}}
+	right := container.NewHBox()
+	if a.cfg.Demo != nil {
+		right.Add(container.NewCenter(newBadge(bannerWarning, "Demo portal")))
+	}
+	right.Add(h.guide)
+	right.Add(h.about)
+	right.Add(h.signOut)
+	h.box = container.NewPadded(container.NewBorder(nil, nil, container.NewHBox(icon, title), right, h.account))
+	return h
+}
+
+func (h *header) content() fyne.CanvasObject { return h.box }
+
+// refresh shows the signed-in account, or nothing.
+func (h *header) refresh() {
+	acc := h.app.account
+	if h.app.api == nil || acc == nil {
+		h.account.SetText("")
+		h.signOut.Hide()
+		return
+	}
+	text := acc.Name
+	if text == "" {
+		text = acc.Username
+	}
+	if acc.Company != "" {
+		text += " · " + acc.Company
+	}
+	h.account.SetText(text)
+	h.signOut.Show()
+}
+
+// setGuide shows whether guide mode is on.
+func (h *header) setGuide(on bool) {
+	if on {
+		h.guide.Importance = widget.HighImportance
+	} else {
+		h.guide.Importance = widget.MediumImportance
+	}
+	h.guide.Refresh()
+}
+
+func (h *header) setSigningOut(on bool) {
+	if on {
+		h.signOut.Disable()
+	} else {
+		h.signOut.Enable()
+	}
+}

@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+)
+
+// background runs work off the UI goroutine, then applies the function it
+// returns (if any) on the UI goroutine. Every network or keyring call of the
+// screens goes through here, so none can freeze the window. work's context
+// ends when the app closes.
+func (a *App) background(work func(ctx context.Context) (apply func())) {
+	a.pending.Add(1)
+	go func() {
+		defer a.pending.Done()
+		if apply := work(a.ctx); apply != nil {
+			fyne.Do(apply)
+		}
+	}()
+}
+
+// tickEvery calls f on the UI goroutine every d until the returned stop
+// function is called (on the UI goroutine). Countdowns use it.
+func tickEvery(d time.Duration, f func()) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				fyne.Do(func() {
+					select {
+					case <-done: // stopped while this tick was queued
+					default:
+						f()
+					}
+				})
+			}
+		}
+	}()
+	var stopped bool
+	return func() {
+		if !stopped {
+			stopped = true
+			close(done)
+		}
+	}
+}
