@@ -54,3 +54,6 @@ staticcheck:
 
 vulncheck:
 	./scripts/vulncheck.sh -tags migrated_fynedo
+
+# Further targets, one file per area (journey screenshots, benchmarks…).
+-include mk/*.mk
