@@ -3,7 +3,6 @@ package portal
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -47,7 +46,7 @@ func BenchmarkVerifyCode(b *testing.B) {
 			tp.clock.nextStep()
 			now := tp.clock.Now()
 			p := proof{code: refCode(b, secret, now)}
-			err := tp.srv.writeTx(ctx, func(tx *sql.Tx) error {
+			err := tp.srv.writeTx(ctx, func(tx *txn) error {
 				a, err := accountByID(ctx, tx, acct.id)
 				if err != nil {
 					return err
@@ -69,7 +68,7 @@ func BenchmarkVerifyCode(b *testing.B) {
 			tp.clock.Advance(75 * time.Second) // at most 4 failures in any 5 minutes
 			now := tp.clock.Now()
 			p := proof{code: otherCode(refCode(b, secret, now))}
-			err := tp.srv.writeTx(ctx, func(tx *sql.Tx) error {
+			err := tp.srv.writeTx(ctx, func(tx *txn) error {
 				a, err := accountByID(ctx, tx, acct.id)
 				if err != nil {
 					return err

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"time"
@@ -66,7 +65,7 @@ type proofResult struct {
 // accepted step (or the recovery code is spent) and the failure count is cleared.
 // Refused: the failure is counted and recorded as a security event, and the
 // returned *apiError says why; the caller commits either way.
-func (s *Server) verifyProof(ctx context.Context, tx *sql.Tx, acct *account, sealedSecret []byte, p proof,
+func (s *Server) verifyProof(ctx context.Context, tx *txn, acct *account, sealedSecret []byte, p proof,
 	call codeCall, clientAddr string, now time.Time) (proofResult, error) {
 	limit, err := readCodeLimit(ctx, tx, acct.id, now)
 	if err != nil {
@@ -186,7 +185,7 @@ func recoveryCodesLeft(ctx context.Context, q querier, accountID string) (int, e
 
 // issueRecoveryCodes replaces the account's recovery codes with a new set and
 // returns it; only the codes' hashes are stored.
-func (s *Server) issueRecoveryCodes(ctx context.Context, tx *sql.Tx, accountID string) ([]string, error) {
+func (s *Server) issueRecoveryCodes(ctx context.Context, tx *txn, accountID string) ([]string, error) {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE account_id = ?`, accountID); err != nil {
 		return nil, err
 	}

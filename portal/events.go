@@ -2,7 +2,6 @@ package portal
 
 import (
 	"context"
-	"database/sql"
 	"time"
 )
 
@@ -29,7 +28,7 @@ type securityEvent struct {
 
 // recordEvent adds a security event to the account's history. detail is a short
 // sentence and never holds a secret.
-func recordEvent(ctx context.Context, tx *sql.Tx, accountID, typ, clientAddr, detail string, now time.Time) error {
+func recordEvent(ctx context.Context, tx *txn, accountID, typ, clientAddr, detail string, now time.Time) error {
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO events (account_id, type, at, client_address, detail) VALUES (?, ?, ?, ?, ?)`,
 		accountID, typ, millis(now), clientAddr, detail)

@@ -97,7 +97,7 @@ func (s *Server) handleCreateEnrollment(w http.ResponseWriter, r *http.Request, 
 	id := newID()
 	now := s.now()
 	expires := now.Add(enrollmentLifetime)
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(tx *txn) error {
 		// One pending enrollment per account: a new secret discards the last.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enrollments WHERE account_id = ?`, acct.id); err != nil {
 			return err
@@ -138,7 +138,7 @@ func (s *Server) handleConfirmEnrollment(w http.ResponseWriter, r *http.Request,
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 	var answer recoveryCodesJSON
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		var sealed []byte
 		var expiresAt int64
@@ -225,7 +225,7 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 		return err
 	}
 	var answer securityJSON
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		acct, err := accountByID(ctx, tx, sess.account.id)
 		if err != nil {
@@ -249,7 +249,7 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 // turnOff checks the proof and turns 2FA off: the authenticator, the recovery
 // codes and pending enrollments go, and every other session ends. The last
 // accepted step stays, so a code seen before cannot be replayed later.
-func (s *Server) turnOff(ctx context.Context, tx *sql.Tx, acct *account, sess *session, p proof, addr string, now time.Time) error {
+func (s *Server) turnOff(ctx context.Context, tx *txn, acct *account, sess *session, p proof, addr string, now time.Time) error {
 	res, err := s.verifyProof(ctx, tx, acct, acct.totpSecret, p, callDisable, addr, now)
 	if err != nil {
 		return err
@@ -290,7 +290,7 @@ func (s *Server) handleRegenerateRecoveryCodes(w http.ResponseWriter, r *http.Re
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 	var answer recoveryCodesJSON
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		acct, err := accountByID(ctx, tx, sess.account.id)
 		if err != nil {

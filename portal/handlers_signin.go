@@ -73,7 +73,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	ok = ok && acct != nil
 
 	var answer any
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		// Checked again: parallel attempts may have reached the limit meanwhile.
 		if wait, err := s.passwordLimitWait(ctx, tx, req.Username, addr, now); err != nil {
@@ -146,7 +146,7 @@ func (s *Server) handleLoginMFA(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, ri := r.Context(), infoOf(r)
 	var answer sessionJSON
-	err = s.writeTx(ctx, func(tx *sql.Tx) error {
+	err = s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		hash := tokenHash(req.MFAToken)
 		var accountID string
@@ -232,7 +232,7 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 	if err != nil {
 		return err
 	}
-	return s.writeTx(ctx, func(tx *sql.Tx) error {
+	return s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		if wait, err := s.passwordLimitWait(ctx, tx, username, addr, now); err != nil {
 			return err

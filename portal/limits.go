@@ -53,19 +53,19 @@ type codeLimit struct {
 // one more is.
 func (c codeLimit) attemptsRemaining() int { return max(codeFailureLimit-c.failures-1, 0) }
 
-func readCodeLimit(ctx context.Context, tx *sql.Tx, accountID string, now time.Time) (codeLimit, error) {
+func readCodeLimit(ctx context.Context, tx *txn, accountID string, now time.Time) (codeLimit, error) {
 	n, wait, err := windowState(ctx, tx,
 		`SELECT at FROM code_failures WHERE account_id = ? AND at > ? ORDER BY at DESC LIMIT ?`,
 		accountID, codeFailureLimit, codeFailureWindow, now)
 	return codeLimit{failures: n, wait: wait}, err
 }
 
-func recordCodeFailure(ctx context.Context, tx *sql.Tx, accountID string, now time.Time) error {
+func recordCodeFailure(ctx context.Context, tx *txn, accountID string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO code_failures (account_id, at) VALUES (?, ?)`, accountID, millis(now))
 	return err
 }
 
-func clearCodeFailures(ctx context.Context, tx *sql.Tx, accountID string) error {
+func clearCodeFailures(ctx context.Context, tx *txn, accountID string) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM code_failures WHERE account_id = ?`, accountID)
 	return err
 }
@@ -88,7 +88,7 @@ func (s *Server) passwordLimitWait(ctx context.Context, tx rowsQuerier, username
 	return max(waitAccount, waitAddress), err
 }
 
-func recordPasswordFailure(ctx context.Context, tx *sql.Tx, username, addr string, now time.Time) error {
+func recordPasswordFailure(ctx context.Context, tx *txn, username, addr string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO password_failures (subject, at) VALUES (?, ?), (?, ?)`,
 		accountSubject(username), millis(now), addressSubject(addr), millis(now))
 	return err
@@ -97,7 +97,7 @@ func recordPasswordFailure(ctx context.Context, tx *sql.Tx, username, addr strin
 // clearAccountPasswordFailures forgets the username's failures after a right
 // password. The address's are kept: one good account must not reset an
 // address's count against others.
-func clearAccountPasswordFailures(ctx context.Context, tx *sql.Tx, username string) error {
+func clearAccountPasswordFailures(ctx context.Context, tx *txn, username string) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM password_failures WHERE subject = ?`, accountSubject(username))
 	return err
 }

@@ -19,6 +19,8 @@ type Server struct {
 	log    *slog.Logger
 	db     *sql.DB // the one writer connection: every transaction runs here
 	rdb    *sql.DB // read-only connections for lookups outside transactions
+	wstmts *stmtCache
+	rstmts *stmtCache
 	keys   *keyring
 	hasher *hasher
 	// dummyHash is verified against when a username is unknown, so that a wrong
@@ -70,6 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		s.Close()
 		return nil, err
 	}
+	s.wstmts, s.rstmts = newStmtCache(s.db), newStmtCache(s.rdb)
 	s.handler = s.routes()
 	s.purgeExpired(ctx)
 	go s.janitor()
@@ -97,6 +100,10 @@ func (s *Server) Close() error {
 		close(s.stopJanitor)
 		<-s.janitorDone
 		var errs []error
+		if s.wstmts != nil {
+			s.wstmts.close()
+			s.rstmts.close()
+		}
 		if s.rdb != nil {
 			errs = append(errs, s.rdb.Close())
 		}
@@ -136,7 +143,7 @@ func (s *Server) janitor() {
 // told "expired" rather than "not found"), and limit counters past their window.
 func (s *Server) purgeExpired(ctx context.Context) {
 	now := s.now()
-	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, func(tx *txn) error {
 		for _, q := range []struct {
 			sql    string
 			before time.Time
@@ -161,11 +168,12 @@ func (s *Server) purgeExpired(ctx context.Context) {
 // writeTx runs fn in an IMMEDIATE transaction on the writer connection. It
 // commits when fn returns nil or an *apiError (a refusal whose bookkeeping, such
 // as a counted failure, must persist) and rolls back on any other error.
-func (s *Server) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (s *Server) writeTx(ctx context.Context, fn func(tx *txn) error) error {
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	tx := &txn{Tx: sqlTx, cache: s.wstmts}
 	ferr := fn(tx)
 	var refusal *apiError
 	if ferr != nil && !errors.As(ferr, &refusal) {
@@ -175,6 +183,7 @@ func (s *Server) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	s.wstmts.preparePending(ctx)
 	return ferr
 }
 

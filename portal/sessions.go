@@ -36,7 +36,7 @@ type session struct {
 
 // createSession starts a session for accountID whose password was checked at
 // authAt, and returns its token and expiry.
-func (s *Server) createSession(ctx context.Context, tx *sql.Tx, accountID string, authAt, now time.Time) (string, time.Time, error) {
+func (s *Server) createSession(ctx context.Context, tx *txn, accountID string, authAt, now time.Time) (string, time.Time, error) {
 	token, hash := newToken()
 	expires := now.Add(s.cfg.SessionLifetime)
 	_, err := tx.ExecContext(ctx,
@@ -47,7 +47,7 @@ func (s *Server) createSession(ctx context.Context, tx *sql.Tx, accountID string
 
 // endOtherSessions ends every session of the account but keep, and every sign-in
 // waiting for a code.
-func endOtherSessions(ctx context.Context, tx *sql.Tx, accountID string, keep []byte) error {
+func endOtherSessions(ctx context.Context, tx *txn, accountID string, keep []byte) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE account_id = ? AND token_hash != ?`, accountID, keep); err != nil {
 		return err
 	}
@@ -84,12 +84,11 @@ func (s *Server) authenticated(h func(w http.ResponseWriter, r *http.Request, se
 func (s *Server) lookUpSession(ctx context.Context, hash []byte) (*session, error) {
 	var authAt int64
 	var a account
-	err := s.rdb.QueryRowContext(ctx, `
+	err := s.rstmts.readRow(ctx, `
 		SELECT s.authenticated_at, a.id, a.username, a.name, a.company, a.password_hash,
 		       a.totp_secret, a.totp_configured_at, a.totp_last_step
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, hash, millis(s.now())).
-		Scan(&authAt, &a.id, &a.username, &a.name, &a.company, &a.passwordHash, &a.totpSecret, &a.totpConfiguredAt, &a.totpLastStep)
+		WHERE s.token_hash = ? AND s.expires_at > ?`, hash, millis(s.now())).Scan(&authAt, &a.id, &a.username, &a.name, &a.company, &a.passwordHash, &a.totpSecret, &a.totpConfiguredAt, &a.totpLastStep)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errUnauthorized
 	}
