@@ -2,6 +2,7 @@ package portal
 
 import (
 	"log/slog"
+	"runtime"
 	"time"
 )
 
@@ -34,7 +35,8 @@ type Config struct {
 	PasswordFailuresPerAddress int
 	PasswordFailureWindow      time.Duration
 	// MaxConcurrentHashes caps parallel argon2id computations (19 MiB each); 0
-	// means 4.
+	// means one per CPU (GOMAXPROCS), at most 8. More than one per CPU adds
+	// memory, not speed: each hash runs on one thread.
 	MaxConcurrentHashes int
 }
 
@@ -79,6 +81,6 @@ func (c *Config) setDefaults() {
 		c.PasswordFailureWindow = 15 * time.Minute
 	}
 	if c.MaxConcurrentHashes <= 0 {
-		c.MaxConcurrentHashes = 4
+		c.MaxConcurrentHashes = min(runtime.GOMAXPROCS(0), 8)
 	}
 }

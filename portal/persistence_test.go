@@ -53,12 +53,14 @@ func TestRestartKeepsState(t *testing.T) {
 	wantError(t, tp.call(t, "POST", "/api/v1/login", "", map[string]string{"username": aliceUser, "password": alicePassword}),
 		http.StatusTooManyRequests, "rate_limited")
 
-	info, err := os.Stat(tp.cfg.DBPath + ".key")
-	if err != nil {
-		t.Fatalf("key file: %v", err)
-	}
-	if info.Mode().Perm() != 0o600 {
-		t.Errorf("key file mode %v, want 0600", info.Mode().Perm())
+	for _, f := range []string{".key", "", "-wal"} {
+		info, err := os.Stat(tp.cfg.DBPath + f)
+		if err != nil {
+			t.Fatalf("database file: %v", err)
+		}
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", filepath.Base(tp.cfg.DBPath+f), info.Mode().Perm())
+		}
 	}
 }
 

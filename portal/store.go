@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
@@ -103,6 +105,13 @@ func openDB(path string, readOnly bool, conns int) (*sql.DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("portal: database path %q must not contain '?' or '#'", path)
 	}
+	// The database holds password hashes and sealed secrets: readable by its
+	// owner only. SQLite gives the WAL and shared-memory files the same mode.
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("portal: create database: %w", err)
+	}
 	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=foreign_keys(1)&_txlock=immediate"
 	if readOnly {
@@ -162,7 +171,8 @@ func checkKey(ctx context.Context, db *sql.DB, keys *keyring) error {
 	case err != nil:
 		return err
 	case string(stored) != string(keys.check):
-		return errors.New("portal: the secret key does not match the one this database was created with")
+		return errors.New("portal: the secret key does not match the one this database was created with " +
+			"(was the key file replaced, or PORTAL_SECRET_KEY changed?)")
 	}
 	return nil
 }

@@ -90,6 +90,9 @@ func (s *Server) CreateUser(ctx context.Context, u NewUser) error {
 // EnsureDemoAccount creates the demo account (DemoUsername / DemoPassword, "Demo
 // Reseller" of "Demo Reseller Ltd") unless it exists, and reports whether it did.
 func (s *Server) EnsureDemoAccount(ctx context.Context) (created bool, err error) {
+	if _, err := accountByUsername(ctx, s.rdb, DemoUsername); err == nil {
+		return false, nil // skip the password hash
+	}
 	err = s.CreateUser(ctx, NewUser{Username: DemoUsername, Password: DemoPassword, Name: DemoName, Company: DemoCompany})
 	if errors.Is(err, ErrUserExists) {
 		return false, nil

@@ -4,9 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -154,6 +163,55 @@ func TestRefusesPlainHTTPOffLoopback(t *testing.T) {
 	}
 }
 
+// TestServeTLS serves HTTPS with a certificate made for the test.
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := writeSelfSignedCert(t, dir)
+	base, _, _ := startPortalScheme(t, "https", "-db", filepath.Join(dir, "p.db"), "-tls-cert", certFile, "-tls-key", keyFile)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	resp, err := client.Get(base + "/api/v1/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Strict-Transport-Security") == "" {
+		t.Errorf("health over TLS: %d, HSTS %q", resp.StatusCode, resp.Header.Get("Strict-Transport-Security"))
+	}
+}
+
+func writeSelfSignedCert(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "127.0.0.1"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
+
 // syncWriter collects a child's output while the test reads it.
 type syncWriter struct {
 	mu  sync.Mutex
@@ -177,6 +235,11 @@ func (w *syncWriter) String() string {
 // if it still runs.
 func startPortal(t *testing.T, args ...string) (string, *exec.Cmd, *syncWriter) {
 	t.Helper()
+	return startPortalScheme(t, "http", args...)
+}
+
+func startPortalScheme(t *testing.T, scheme string, args ...string) (string, *exec.Cmd, *syncWriter) {
+	t.Helper()
 	cmd := exec.Command(portalBin, append([]string{"-addr", "127.0.0.1:0"}, args...)...)
 	pr, pw := io.Pipe()
 	out := &syncWriter{}
@@ -195,7 +258,7 @@ func startPortal(t *testing.T, args ...string) (string, *exec.Cmd, *syncWriter) 
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
-		re := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+		re := regexp.MustCompile(`listening on (` + scheme + `://127\.0\.0\.1:\d+)`)
 		for sc.Scan() {
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
