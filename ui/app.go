@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -71,11 +71,14 @@ type App struct {
 	prefs settings
 	log   *slog.Logger
 
-	ctx     context.Context
-	cancel  context.CancelFunc
-	pending sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+	// inflight counts background calls that have not finished.
+	inflight atomic.Int64
 
-	// now and every are the clock and ticker; tests replace them.
+	// do runs a function on the UI goroutine (fyne.Do); now and every
+	// are the clock and the ticker. Tests replace all three.
+	do    func(func())
 	now   func() time.Time
 	every func(time.Duration, func()) (stop func())
 
@@ -118,6 +121,7 @@ func New(cfg Config) *App {
 		log:      cfg.Logger,
 		ctx:      ctx,
 		cancel:   cancel,
+		do:       fyne.Do,
 		now:      time.Now,
 		every:    tickEvery,
 		remember: true,
@@ -178,30 +182,35 @@ func (a *App) onSavedSession(portal string, s *session.Session, err error) {
 // awaitLateSession waits for the answer of a keyring call that timed out,
 // most likely because its unlock prompt is open: a saved session that
 // arrives while the person is still on the sign-in screen signs them in.
+// The wait may last as long as the prompt stays open, so it is not counted
+// among the background calls.
 func (a *App) awaitLateSession(late <-chan session.Result) {
 	if late == nil {
 		return
 	}
-	a.background(func(ctx context.Context) func() {
+	go func() {
 		var r session.Result
 		select {
 		case r = <-late:
-		case <-ctx.Done():
-			return nil
+		case <-a.ctx.Done():
+			return
 		}
-		return func() {
-			a.clearKeyringBanner()
-			switch {
-			case r.Err == nil && r.Session != nil:
-				if si, ok := a.current.(*signInScreen); ok && a.api == nil && !si.busy() {
-					a.restore(*r.Session, si)
-				}
-			case errors.Is(r.Err, session.ErrNotFound):
-			default:
-				a.keyringUnavailable()
-			}
+		a.do(func() { a.onLateSession(r) })
+	}()
+}
+
+// onLateSession acts on a keyring answer that came after the timeout.
+func (a *App) onLateSession(r session.Result) {
+	a.clearKeyringBanner()
+	switch {
+	case r.Err == nil && r.Session != nil:
+		if si, ok := a.current.(*signInScreen); ok && a.api == nil && !si.busy() {
+			a.restore(*r.Session, si)
 		}
-	})
+	case errors.Is(r.Err, session.ErrNotFound):
+	default:
+		a.keyringUnavailable()
+	}
 }
 
 // restore signs in with a saved session: it checks the token with the

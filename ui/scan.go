@@ -125,9 +125,11 @@ func (s *scanScreen) articleStep() int { return 7 }
 // shown puts the focus in the code field, so the person only has to type,
 // and starts the enrollment's countdown.
 func (s *scanScreen) shown() {
-	offset := time.Duration(0)
+	var offset time.Duration
 	if r, ok := s.app.api.Clock(); ok {
-		offset = r.Offset
+		// At the earliest the clocks' difference allows: better to
+		// promise a second less than a second more.
+		offset = r.Offset - r.Uncertainty
 	}
 	// The portal's expiry, on this computer's clock.
 	s.deadline = s.enrollment.ExpiresAt.Add(offset)

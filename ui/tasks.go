@@ -12,11 +12,11 @@ import (
 // screens goes through here, so none can freeze the window. work's context
 // ends when the app closes.
 func (a *App) background(work func(ctx context.Context) (apply func())) {
-	a.pending.Add(1)
+	a.inflight.Add(1)
 	go func() {
-		defer a.pending.Done()
+		defer a.inflight.Add(-1)
 		if apply := work(a.ctx); apply != nil {
-			fyne.Do(apply)
+			a.do(apply)
 		}
 	}()
 }

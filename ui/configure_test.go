@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/partnersecurity/partnersecurity/client"
+	"github.com/partnersecurity/partnersecurity/portal"
+)
+
+// Given an authenticator is set up, Generate first asks, in the article's
+// words, to confirm that the new one clears the old; the old one keeps
+// working until the new code is confirmed, and not after.
+func TestReplaceAuthenticatorAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	h.signIn()
+	oldKey, _ := h.enable()
+
+	test.Tap(current[*securityScreen](h).configure)
+	c := current[*configureScreen](h)
+	if !c.require.On {
+		t.Fatal("the switch is off for an account with 2FA")
+	}
+	test.Tap(c.generate)
+	top := h.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no confirmation before replacing the authenticator")
+	}
+	text := visibleText(top)
+	for _, want := range []string{"This will clear any other 2FA you have for this address on other devices", "keeps working until you confirm the new code"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("confirmation lacks %q: %s", want, text)
+		}
+	}
+	if h.app.step != 6 {
+		t.Errorf("article step = %d, want 6", h.app.step)
+	}
+	tapButton(t, top, "Continue")
+	h.wait()
+	s := current[*scanScreen](h)
+	newKey := h.shownKey(s)
+
+	// Until confirmed, the old authenticator still signs in.
+	if !h.signsInWith(oldKey) {
+		t.Error("the old authenticator stopped working before the new code was confirmed")
+	}
+	h.nextStep()
+	test.Type(s.code, h.code(newKey, 0))
+	h.wait()
+	current[*updatedScreen](h)
+	h.nextStep()
+	if h.signsInWith(oldKey) {
+		t.Error("the old authenticator still works after the new one was confirmed")
+	}
+	h.nextStep()
+	if !h.signsInWith(newKey) {
+		t.Error("the new authenticator does not sign in")
+	}
+}
+
+// signsInWith reports whether the demo account signs in with the current
+// code of key, through a fresh client.
+func (h *harness) signsInWith(key string) bool {
+	h.t.Helper()
+	c, _ := client.New(client.Options{Address: h.portalURL()})
+	res, err := c.Login(context.Background(), portal.DemoUsername, portal.DemoPassword)
+	if err != nil || !res.MFARequired() {
+		h.t.Fatalf("login: %v", err)
+	}
+	_, err = c.LoginMFA(context.Background(), res.MFA.MFAToken, client.TOTPCode(h.code(key, 0)))
+	return err == nil
+}
+
+// Given a sign-in older than 10 minutes, Generate asks for the password in
+// place and goes on.
+func TestGenerateAsksForThePasswordAgain(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	h.signIn()
+	h.clock.Advance(11 * time.Minute)
+
+	test.Tap(current[*securityScreen](h).configure)
+	c := current[*configureScreen](h)
+	test.Tap(c.require)
+	test.Tap(c.generate)
+	h.wait()
+	if !c.passForm.Visible() || c.generate.Text != "Continue" || h.focused() != c.password {
+		t.Fatalf("password form visible %v, button %q, focus %T", c.passForm.Visible(), c.generate.Text, h.focused())
+	}
+	test.Type(c.password, "wrong password")
+	test.Tap(c.generate)
+	h.wait()
+	if !strings.Contains(c.message.Text, "password isn't right") || c.password.Text != "" {
+		t.Errorf("wrong password: message %q, field %q", c.message.Text, c.password.Text)
+	}
+	test.Type(c.password, portal.DemoPassword)
+	c.password.TypedKey(&fyneKeyReturn)
+	h.wait()
+	current[*scanScreen](h)
+}
+
+// Turning the switch back to No before generating changes nothing.
+func TestSwitchBackToNo(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	h.signIn()
+	test.Tap(current[*securityScreen](h).configure)
+	c := current[*configureScreen](h)
+	test.Tap(c.require)
+	test.Tap(c.require)
+	if c.genBox.Visible() || h.app.step != 4 {
+		t.Errorf("after No: generate visible %v, step %d", c.genBox.Visible(), h.app.step)
+	}
+	c.require.TypedRune(' ')
+	if !c.require.On || !c.genBox.Visible() {
+		t.Error("Space does not turn the switch")
+	}
+	h.assertTwoFactor(false)
+}

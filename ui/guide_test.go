@@ -1,0 +1,83 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/partnersecurity/partnersecurity/portal"
+)
+
+// In guide mode the window title and the side panel follow the article's
+// steps, so a help-desk agent can say "you should be on step 5".
+func TestGuideModeFollowsTheArticle(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *Config) { c.Guide = true }))
+	h.start()
+	if got := h.win.Title(); got != "Partner Security — Step 1 of 9" {
+		t.Errorf("title = %q", got)
+	}
+	if !h.app.guide.box.Visible() || !h.app.guide.rows[0].current {
+		t.Error("the guide panel does not show step 1 as current")
+	}
+	h.signIn()
+	if got := h.win.Title(); got != "Partner Security — Step 3 of 9" {
+		t.Errorf("title on Security = %q", got)
+	}
+	if !h.app.guide.rows[1].done || !h.app.guide.rows[2].current {
+		t.Error("step 2 is not ticked, or step 3 not current")
+	}
+	s := h.generate()
+	if got := h.win.Title(); got != "Partner Security — Step 7 of 9" {
+		t.Errorf("title on the QR step = %q", got)
+	}
+	test.Type(s.code, "12")
+	if got := h.win.Title(); got != "Partner Security — Step 8 of 9" {
+		t.Errorf("title while typing the code = %q", got)
+	}
+
+	// The toolbar toggle turns it off, and the title is plain again.
+	test.Tap(h.app.header.guide)
+	if h.app.guide.box.Visible() || h.win.Title() != "Partner Security" {
+		t.Errorf("guide off: panel visible %v, title %q", h.app.guide.box.Visible(), h.win.Title())
+	}
+	if h.app.prefs.guide() {
+		t.Error("guide mode off is not remembered")
+	}
+}
+
+// Support details tell the help desk what they need, and nothing that
+// could sign anyone in.
+func TestSupportDetailsHoldNoSecrets(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *Config) { c.Guide = true }))
+	h.start()
+	h.signIn()
+	s := h.generate()
+	key := h.shownKey(s)
+	code := h.code(key, 0)
+	test.Type(s.code, wrongCode(code))
+	h.wait()
+
+	test.Tap(h.app.guide.copyBtn)
+	h.wait()
+	details := h.fyne.Clipboard().Content()
+	for _, want := range []string{
+		"Partner Security 1.2.3 (build 7)", "Portal:            " + h.addr, "Portal time:", "Clock offset:",
+		"Two-factor:        Disabled", "Article step:      8 of 9", "Last error:        invalid_code", "Error request ID:",
+	} {
+		if !strings.Contains(details, want) {
+			t.Errorf("support details lack %q:\n%s", want, details)
+		}
+	}
+	for name, secret := range map[string]string{
+		"password": portal.DemoPassword, "token": h.app.api.Token(), "shared secret": key,
+		"otpauth URI": s.enrollment.OTPAuthURI, "code": wrongCode(code),
+	} {
+		if strings.Contains(details, secret) {
+			t.Errorf("support details contain the %s", name)
+		}
+	}
+	if h.app.guide.copied.Text == "" {
+		t.Error("no word that the details were copied")
+	}
+}
