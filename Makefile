@@ -23,9 +23,10 @@ TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
 
 .PHONY: demo test build deps-build deps-test fmt-check vet staticcheck vulncheck
 
-## demo: install what is missing, build, and run the app.
+## demo: install what is missing, build, and run the app against the
+## reference portal running inside it, with the demo account.
 demo: deps-build build
-	./scripts/run-app.sh $(BIN)
+	./scripts/run-app.sh $(BIN) -demo
 
 ## test: install what is missing; gofmt, vet, staticcheck, vulncheck, then
 ## every test with the race detector inside a throwaway desktop session.
