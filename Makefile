@@ -21,7 +21,7 @@ RUN_PKGS := dbus gnome-keyring
 TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
 	libsecret-tools dbus
 
-.PHONY: demo test build deps-build deps-test fmt-check vet staticcheck vulncheck
+.PHONY: demo test build portal deps-build deps-test fmt-check vet staticcheck vulncheck
 
 ## demo: install what is missing, build, and run the app against the
 ## reference portal running inside it, with the demo account.
@@ -35,6 +35,12 @@ test: deps-test fmt-check vet staticcheck vulncheck
 
 build:
 	$(GO) build -o $(BIN) .
+
+## portal: run the reference portal on http://127.0.0.1:8080 with the demo
+## account (database in bin/, kept between runs).
+portal: deps-build
+	mkdir -p bin
+	$(GO) run ./cmd/portal -demo -db bin/portal-demo.db
 
 deps-build:
 	./scripts/apt-install.sh $(BUILD_PKGS) $(RUN_PKGS)
