@@ -97,7 +97,7 @@ func (s *Server) handleCreateEnrollment(w http.ResponseWriter, r *http.Request, 
 	id := newID()
 	now := s.now()
 	expires := now.Add(enrollmentLifetime)
-	err := s.writeTx(ctx, func(tx *txn) error {
+	err := s.sessionTx(ctx, sess, func(tx *txn) error {
 		// One pending enrollment per account: a new secret discards the last.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM enrollments WHERE account_id = ?`, acct.id); err != nil {
 			return err
@@ -138,7 +138,7 @@ func (s *Server) handleConfirmEnrollment(w http.ResponseWriter, r *http.Request,
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 	var answer recoveryCodesJSON
-	err = s.writeTx(ctx, func(tx *txn) error {
+	err = s.sessionTx(ctx, sess, func(tx *txn) error {
 		now := s.now()
 		var sealed []byte
 		var expiresAt int64
@@ -225,7 +225,7 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 		return err
 	}
 	var answer securityJSON
-	err = s.writeTx(ctx, func(tx *txn) error {
+	err = s.sessionTx(ctx, sess, func(tx *txn) error {
 		now := s.now()
 		acct, err := accountByID(ctx, tx, sess.account.id)
 		if err != nil {
@@ -290,7 +290,7 @@ func (s *Server) handleRegenerateRecoveryCodes(w http.ResponseWriter, r *http.Re
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 	var answer recoveryCodesJSON
-	err = s.writeTx(ctx, func(tx *txn) error {
+	err = s.sessionTx(ctx, sess, func(tx *txn) error {
 		now := s.now()
 		acct, err := accountByID(ctx, tx, sess.account.id)
 		if err != nil {

@@ -97,3 +97,21 @@ func (s *Server) lookUpSession(ctx context.Context, hash []byte) (*session, erro
 	}
 	return &session{tokenHash: hash, account: &a, authenticatedAt: fromMillis(authAt)}, nil
 }
+
+// sessionTx runs fn in a write transaction after checking, inside it, that the
+// session still holds: a change racing with one that ended the session (a new
+// authenticator confirmed elsewhere, a sign-out) must not go through.
+func (s *Server) sessionTx(ctx context.Context, sess *session, fn func(tx *txn) error) error {
+	return s.writeTx(ctx, func(tx *txn) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM sessions WHERE token_hash = ? AND expires_at > ?`,
+			sess.tokenHash, millis(s.now())).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
