@@ -129,7 +129,7 @@ func (s *Server) handleConfirmEnrollment(w http.ResponseWriter, r *http.Request,
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.EnrollmentID == "" || len(req.EnrollmentID) > 128 {
+	if !lengthWithin(req.EnrollmentID, 1, 128) {
 		return errInvalidRequest("Send the enrollment_id of the secret you scanned.")
 	}
 	p, err := parseCode(req.Code)

@@ -44,11 +44,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.Username == "" || len(req.Username) > 254 {
+	if !lengthWithin(req.Username, 1, 254) {
 		return errInvalidRequest("The username must be 1 to 254 characters.")
 	}
-	if req.Password == "" || len(req.Password) > maxPasswordBytes {
-		return errInvalidRequest("The password must be 1 to %d bytes.", maxPasswordBytes)
+	if !lengthWithin(req.Password, 1, maxPasswordLength) {
+		return errInvalidRequest("The password must be 1 to %d characters.", maxPasswordLength)
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 
@@ -137,7 +137,7 @@ func (s *Server) handleLoginMFA(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.MFAToken == "" || len(req.MFAToken) > 256 {
+	if !lengthWithin(req.MFAToken, 1, 256) {
 		return errInvalidRequest("Send the mfa_token from the sign-in.")
 	}
 	p, err := parseProof(req.Code, req.RecoveryCode)
@@ -219,8 +219,8 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 		}
 		return nil
 	}
-	if *password == "" || len(*password) > maxPasswordBytes {
-		return errInvalidRequest("The password must be 1 to %d bytes.", maxPasswordBytes)
+	if !lengthWithin(*password, 1, maxPasswordLength) {
+		return errInvalidRequest("The password must be 1 to %d characters.", maxPasswordLength)
 	}
 	username := sess.account.username
 	if wait, err := s.passwordLimitWait(ctx, s.rdb, username, addr, s.now()); err != nil {

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // handlerFunc is an API handler: it writes a success itself and returns a refusal
@@ -304,9 +305,16 @@ func jsonError(err error) error {
 	}
 }
 
+// lengthWithin reports whether s has min to max characters, counted as the
+// contract's maxLength counts them (Unicode code points).
+func lengthWithin(s string, lo, hi int) bool {
+	n := utf8.RuneCountInString(s)
+	return n >= lo && n <= hi
+}
+
 func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
 	}
-	return s[:n] + "…"
+	return s
 }

@@ -24,7 +24,7 @@ const (
 // Password length bounds. The upper bound keeps hashing cost predictable.
 const (
 	MinPasswordLength = 8
-	maxPasswordBytes  = 1024
+	maxPasswordLength = 1024 // characters, as the contract counts them
 )
 
 // hasher runs argon2id with at most cap(slots) hashes at once: each takes 19 MiB,

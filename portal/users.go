@@ -53,8 +53,8 @@ func (u NewUser) validate() error {
 		return errors.New("portal: username must not contain spaces or control characters")
 	case utf8.RuneCountInString(u.Password) < MinPasswordLength:
 		return fmt.Errorf("portal: password must be at least %d characters", MinPasswordLength)
-	case len(u.Password) > maxPasswordBytes:
-		return fmt.Errorf("portal: password must be at most %d bytes", maxPasswordBytes)
+	case utf8.RuneCountInString(u.Password) > maxPasswordLength:
+		return fmt.Errorf("portal: password must be at most %d characters", maxPasswordLength)
 	case strings.TrimSpace(u.Name) == "" || len(u.Name) > 200:
 		return errors.New("portal: name must be 1 to 200 characters")
 	case len(u.Company) > 200:
