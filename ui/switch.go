@@ -58,17 +58,19 @@ func (s *yesNoSwitch) FocusGained() { s.focused = true; s.Refresh() }
 // FocusLost hides the focus ring.
 func (s *yesNoSwitch) FocusLost() { s.focused = false; s.Refresh() }
 
-// TypedRune turns the switch over on Space.
-func (s *yesNoSwitch) TypedRune(r rune) {
-	if r == ' ' && !s.Disabled() {
-		s.SetOn(!s.On)
-	}
-}
+// TypedRune does nothing: a key press arrives as a key event and then as a
+// character, and the switch acts on the key event, as widget.Button does.
+// Acting on the ' ' too would turn the switch over when the Space that
+// pressed the button before it (Configure) moved the focus here.
+func (s *yesNoSwitch) TypedRune(rune) {}
 
-// TypedKey turns the switch over on Enter.
+// TypedKey turns the switch over on Space or Enter.
 func (s *yesNoSwitch) TypedKey(k *fyne.KeyEvent) {
-	if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && !s.Disabled() {
-		s.SetOn(!s.On)
+	switch k.Name {
+	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
+		if !s.Disabled() {
+			s.SetOn(!s.On)
+		}
 	}
 }
 
