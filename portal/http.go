@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -249,9 +250,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(buf.Bytes())
 }
 
-// decodeJSON reads the request body into dst: application/json, at most 64 KiB,
-// a single JSON value with no unknown fields. Its refusals name the problem but
-// never echo what was sent.
+// decodeJSON reads the request body into dst (a pointer to a struct of
+// request fields): application/json, at most 64 KiB, a single JSON object whose
+// keys are dst's fields spelled exactly, each at most once. (encoding/json alone
+// would match keys without regard to case and let a repeated key win silently.)
+// Its refusals name the problem but never echo what was sent.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -260,17 +263,64 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	if r.ContentLength > maxBodyBytes {
 		return errTooLarge
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return errTooLarge
 		}
+		return err
+	}
+	if err := checkKeys(body, fieldNames(dst)); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errInvalidRequest("The request body must hold a single JSON object.")
+	}
+	return nil
+}
+
+// fieldNames lists the JSON names of the struct that dst points to.
+func fieldNames(dst any) map[string]bool {
+	names := map[string]bool{}
+	t := reflect.TypeOf(dst).Elem()
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names[name] = true
+	}
+	return names
+}
+
+// checkKeys walks the top-level object of body and refuses a key that is not
+// one of names exactly, or that comes twice. Anything that is not an object is
+// left for the decoder to refuse.
+func checkKeys(body []byte, names map[string]bool) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		key, _ := tok.(string)
+		switch {
+		case !names[key]:
+			return errInvalidRequest("The field %q is not part of this call.", truncate(key, 64))
+		case seen[key]:
+			return errInvalidRequest("The field %q appears more than once.", key)
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil
+		}
 	}
 	return nil
 }
@@ -297,9 +347,6 @@ func jsonError(err error) error {
 			return errInvalidRequest("The request body must be a JSON object.")
 		}
 		return errInvalidRequest("The field %q has the wrong type.", truncate(typeError.Field, 64))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		return errInvalidRequest("The field %s is not part of this call.", truncate(field, 64))
 	default:
 		return errInvalidRequest("The request body is not valid JSON.")
 	}

@@ -66,6 +66,11 @@ func TestJourney(t *testing.T) {
 		wantError(t, tp.call(t, "POST", login, "", rawJSON(`[]`)), http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", rawJSON(`{"username":"a","password":"b","extra":1}`)), http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", rawJSON(`{"username":"a"}`)), http.StatusBadRequest, "invalid_request")
+		// Keys are matched exactly and once (encoding/json alone would take
+		// "Password" for "password" and let a repeated key win).
+		wantError(t, tp.call(t, "POST", login, "", rawJSON(`{"username":"a","Password":"b"}`)), http.StatusBadRequest, "invalid_request")
+		wantError(t, tp.call(t, "POST", login, "", raw{contentType: "application/json", data: []byte(`{"username":"a","password":"b","password":"c"}`)}),
+			http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", raw{contentType: "application/json", data: []byte(`{"username":"a","password":"b"} {}`)}), http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", raw{contentType: "application/json"}), http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", raw{contentType: "text/plain", data: []byte(`{"username":"a","password":"b"}`)}),
