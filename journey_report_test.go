@@ -1,10 +1,11 @@
 package main
 
 import (
-	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -13,11 +14,11 @@ import (
 // the in-process demo portal logs them (one line per request served).
 type roundTrips struct {
 	// Calls are the client's calls, "POST /login 200", in order.
-	Calls []string `json:"calls"`
+	Calls []string
 	// Attempts counts the client's requests, retries included.
-	Attempts int `json:"attempts"`
+	Attempts int
 	// Served counts the requests the portal answered.
-	Served int `json:"served"`
+	Served int
 }
 
 // total is the number of round trips: the requests sent, retries included.
@@ -54,22 +55,27 @@ func countRoundTrips(lines []string) roundTrips {
 	return r
 }
 
-// journeyReport is what make bench reads of a journey.
-type journeyReport struct {
-	// Actions are the person's actions from signed in to "Updated".
-	Actions []string `json:"actions"`
-	// RoundTrips are the HTTP requests from sign-in to "Updated".
-	RoundTrips roundTrips `json:"round_trips"`
-}
-
-// writeJourneyReport writes the report as JSON to path.
+// writeJourneyReport writes the journey's figures to path for make bench
+// (bench/run.sh), one "name value" line each: the actions from signed in
+// to "Updated" and the HTTP round trips from sign-in to "Updated".
+//
+//	actions 4
+//	action Space on Configure
+//	round_trips 4
+//	served 4
+//	call POST /login 200
 func writeJourneyReport(t *testing.T, path string, actions []string, trips roundTrips) {
 	t.Helper()
-	data, err := json.MarshalIndent(journeyReport{Actions: actions, RoundTrips: trips}, "", "  ")
-	if err != nil {
-		t.Fatal(err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "actions %d\n", len(actions))
+	for _, a := range actions {
+		fmt.Fprintf(&b, "action %s\n", a)
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	fmt.Fprintf(&b, "round_trips %d\nserved %d\n", trips.total(), trips.Served)
+	for _, c := range trips.Calls {
+		fmt.Fprintf(&b, "call %s\n", c)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,0 +1,409 @@
+#!/usr/bin/env bash
+# bench/run.sh [OUT]: the measurements of make bench, written as a Markdown
+# report to OUT (default docs/bench.md). Run it inside the throwaway desktop
+# session, as make bench does: ./scripts/with-desktop.sh bench/run.sh
+#
+# 1. Launch: the real app (a stripped release-like build) beside Chromium
+#    showing a static page of the QR code step (bench/qr-step.html) in --app
+#    mode, headful on the same Xvfb, interleaved, one unmeasured warm-up
+#    each, then BENCH_RUNS (default 5) measured launches each: the time from
+#    launch to the first visible (mapped) top-level window, and the PSS of
+#    all the program's processes 2 s after launch. Medians and ratios.
+# 2. The journey: TestJourneyInRealWindow (light theme) writes the person's
+#    actions from signed in to "Updated" and the HTTP round trips from
+#    sign-in to "Updated", counted from the app's -v log.
+# 3. go test -bench for portal/ and client/.
+#
+# Every wait has a deadline, and every process started here is killed on
+# every path out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=${1:-docs/bench.md}
+runs=${BENCH_RUNS:-5}
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} GOFLAGS=${GOFLAGS:--tags=migrated_fynedo}
+# $EPOCHREALTIME in this shell only, with a dot whatever the locale.
+LC_NUMERIC=C
+
+for tool in xdotool xev stdbuf chromium go awk ps; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is not installed (make bench installs it)" >&2; exit 1; }
+done
+[ -n "${DISPLAY:-}" ] || { echo "bench: no DISPLAY: run it as ./scripts/with-desktop.sh bench/run.sh" >&2; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/partnersecurity-bench.XXXXXX")
+# The launch under way, whose processes are stopped on any way out.
+cur_pid='' cur_tag=''
+cleanup() {
+	if [ -n "$cur_pid" ]; then
+		local pids
+		mapfile -t pids < <(program_pids "$cur_pid" "$cur_tag")
+		[ ${#pids[@]} -eq 0 ] || stop_all "${pids[@]}"
+	fi
+	[ -z "${xev_pid:-}" ] || kill "$xev_pid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf 'bench: %s\n' "$*" >&2; }
+
+# now_us: the time in microseconds, from bash's $EPOCHREALTIME (no fork).
+now_us() { echo $((10#${EPOCHREALTIME/./})); }
+
+# median: the median of the numbers on standard input, one a line.
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 + 0.5 }'
+}
+
+# program_pids ROOT TAG: ROOT and its descendants, and every process whose
+# environment holds PS_BENCH=TAG (Chromium's crash handler leaves the tree:
+# its parent becomes init). Chromium overwrites its other processes'
+# environment with their titles, so the tree finds those.
+program_pids() {
+	{
+		ps -e -o pid=,ppid= | awk -v root="$1" '
+			{ parent[$1] = $2 }
+			END { for (p in parent) { q = p; while (q > 1) { if (q == root) { print p; break }; q = parent[q] } } }'
+		grep -l -z -x "PS_BENCH=$2" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3 || true
+	} | sort -un
+}
+
+# pss_kib PID...: the sum of the processes' proportional set size, in KiB.
+pss_kib() {
+	local p sum=0 v
+	for p in "$@"; do
+		v=$(awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null || true)
+		sum=$((sum + ${v:-0}))
+	done
+	echo "$sum"
+}
+
+# stop_all PID...: SIGTERM, then SIGKILL after 5 s, and wait until gone.
+stop_all() {
+	local p alive i
+	kill -TERM "$@" 2>/dev/null || true
+	for i in $(seq 50); do
+		alive=()
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive+=("$p"); done
+		[ ${#alive[@]} -eq 0 ] && return 0
+		sleep 0.1
+	done
+	kill -KILL "${alive[@]}" 2>/dev/null || true
+	sleep 0.2
+}
+
+# no_windows: waits up to 5 s for the display to hold no visible window
+# (the last program's may take a moment to go): the next launch's window
+# must be the only one.
+no_windows() {
+	local i
+	for i in $(seq 50); do
+		xdotool search --onlyvisible --name . >/dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	log "a visible window is still on the display; stopping"
+	exit 1
+}
+
+# The X events of the display's top-level windows, from xev, as the lines
+# of a coprocess: a MapNotify event is two lines, the second naming the
+# window and whether it is override-redirect (a menu or tooltip).
+coproc XEV { exec stdbuf -oL xev -root -event substructure 2>/dev/null; }
+xev_pid=$XEV_PID
+
+# drain_xev: drops the events so far.
+drain_xev() {
+	local line
+	while IFS= read -r -t 0.2 line <&"${XEV[0]}"; do :; done
+}
+
+# wait_mapped T0 PID: waits for the first top-level window to be mapped
+# and prints the time from T0 in ms; fails after 30 s or if PID exits.
+wait_mapped() {
+	local t0=$1 pid=$2 line t_map='' status
+	while :; do
+		if IFS= read -r -t 1 line <&"${XEV[0]}"; then
+			if [[ $line == MapNotify* ]]; then
+				t_map=$(now_us)
+			elif [ -n "$t_map" ]; then
+				if [[ $line == *"override NO"* ]]; then
+					echo $(((t_map - t0) / 1000))
+					return 0
+				fi
+				t_map=''
+			fi
+			continue
+		else
+			status=$?
+		fi
+		[ "$status" -gt 128 ] || { log "xev stopped"; exit 1; }
+		kill -0 "$pid" 2>/dev/null || return 1
+		[ $(($(now_us) - t0)) -le 30000000 ] || return 1
+	done
+}
+
+# launch TITLE_RE TAG CMD...: runs CMD; prints "mapped_ms titled_ms
+# pss_kib processes": the time from launch to the first mapped top-level
+# window, to the first poll that finds a visible window titled TITLE_RE,
+# and the PSS of all the program's processes 2 s after launch. Each launch
+# gets a fresh HOME and TMPDIR.
+#
+# Mapped: xev reports the MapNotify event as the X server sends it, and the
+# time is read when this shell reads xev's line: about a millisecond late.
+# Titled: `xdotool search --onlyvisible --name` polled every ~10 ms from
+# then on (the title has no event on the root window), so late by up to a
+# polling period.
+launch() {
+	local title_re=$1 tag=$2; shift 2
+	local run_dir t0 t t_first='' mapped titled='' pid pss procs n=0 rest pids
+	run_dir=$(mktemp -d "$work/run.XXXXXX")
+	mkdir -p "$run_dir/home" "$run_dir/tmp"
+	no_windows
+	drain_xev
+	t0=$(now_us)
+	HOME="$run_dir/home" TMPDIR="$run_dir/tmp" PS_BENCH="$tag" "$@" >"$run_dir/out.log" 2>&1 &
+	pid=$!
+	cur_pid=$pid cur_tag=$tag
+	if ! mapped=$(wait_mapped "$t0" "$pid"); then
+		log "$1 mapped no window within 30 s (or exited); its output:"
+		cat "$run_dir/out.log" >&2
+		exit 1
+	fi
+	while :; do
+		t=$(now_us)
+		t_first=${t_first:-$t}
+		n=$((n + 1))
+		if xdotool search --onlyvisible --name "$title_re" >/dev/null 2>&1; then
+			titled=$(((t - t0) / 1000))
+			break
+		fi
+		if ! kill -0 "$pid" 2>/dev/null || [ $(($(now_us) - t0)) -gt 30000000 ]; then
+			log "$1 showed no window titled /$title_re/ within 30 s; its output:"
+			cat "$run_dir/out.log" >&2
+			exit 1
+		fi
+		sleep 0.01
+	done
+	poll_gaps=$((poll_gaps + n - 1))
+	poll_us_total=$((poll_us_total + t - t_first))
+	# PSS 2 s after launch.
+	rest=$((2000000 - ($(now_us) - t0)))
+	[ "$rest" -le 0 ] || sleep "$((rest / 1000000)).$(printf '%06d' $((rest % 1000000)))"
+	mapfile -t pids < <(program_pids "$pid" "$tag")
+	pss=$(pss_kib "${pids[@]}")
+	procs=${#pids[@]}
+	if [[ $tag == app-* ]]; then
+		# Where the app's memory goes, by mapping: the last launch's.
+		awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anonymous]" : $6) }
+			/^Pss:/ { pss[name] += $2 }
+			END { for (n in pss) printf "%d %s\n", pss[n], n }' "/proc/$pid/smaps" 2>/dev/null |
+			sort -rn | head -n 8 >"$work/app-smaps" || true
+	fi
+	stop_all "${pids[@]}"
+	cur_pid='' cur_tag=''
+	echo "$mapped $titled $pss $procs"
+}
+
+poll_gaps=0 poll_us_total=0
+
+# --- 1. Launch: the app beside Chromium -----------------------------------
+
+log "building the release-like app (go build -trimpath -ldflags='-s -w')"
+app="$work/partnersecurity"
+go build -trimpath -ldflags='-s -w' -o "$app" .
+app_size=$(stat -c %s "$app")
+
+page="$(pwd)/bench/qr-step.html"
+page_title='^Partner Security — Scan the QR code$'
+chromium_cmd=(chromium --no-sandbox --disable-gpu --no-first-run --disable-background-networking
+	--disable-component-update --disable-sync --password-store=basic
+	--window-size=860,680 --window-position=0,0)
+chromium_version=$(chromium --version 2>/dev/null | head -n1)
+
+run_app() { launch '^Partner Security$' "app-$1" "$app"; }
+run_demo() { launch '^Partner Security$' "demo-$1" "$app" -demo; }
+run_chromium() {
+	local profile
+	profile=$(mktemp -d "$work/chromium-profile.XXXXXX")
+	launch "$page_title" "chromium-$1" "${chromium_cmd[@]}" --user-data-dir="$profile" --app="file://$page"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+log "warm-up launches (not counted)"
+run_app warm >/dev/null
+run_demo warm >/dev/null
+run_chromium warm >/dev/null
+poll_gaps=0 poll_us_total=0
+
+: >"$work/app" >"$work/demo" >"$work/chromium"
+for i in $(seq "$runs"); do
+	log "launch $i of $runs: app, app -demo, Chromium"
+	run_app "$i" >>"$work/app"
+	run_demo "$i" >>"$work/demo"
+	run_chromium "$i" >>"$work/chromium"
+done
+# The titled poll's period: from the first poll to the one that found the
+# title, over the number of gaps between them.
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+poll_period=$(awk -v us="$poll_us_total" -v n="$poll_gaps" 'BEGIN { if (n == 0) print "n/a"; else printf "%.1f", us / 1000 / n }')
+
+col() { awk -v c="$2" '{ print $c }' "$work/$1"; }
+list() { col "$1" "$2" | paste -sd' ' | sed 's/ /, /g'; }
+for k in app demo chromium; do
+	declare "${k}_mapped=$(col $k 1 | median)"
+	declare "${k}_titled=$(col $k 2 | median)"
+	declare "${k}_pss=$(col $k 3 | median)"
+	declare "${k}_procs=$(col $k 4 | median)"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "meets" : "misses") }'; }
+time_ratio=$(ratio "$app_mapped" "$chromium_mapped")
+mem_ratio=$(ratio "$app_pss" "$chromium_pss")
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# --- 2. The journey's actions and round trips -----------------------------
+
+log "the journey in the real window (TestJourneyInRealWindow, light theme)"
+journey_status=0
+PARTNERSECURITY_JOURNEY_REPORT="$work/journey" \
+	go test -count=1 -timeout 10m -run '^TestJourneyInRealWindow$/^light$' -v . >"$work/journey.log" 2>&1 || journey_status=$?
+if [ ! -s "$work/journey" ]; then
+	log "the journey test wrote no figures; its output:"
+	cat "$work/journey.log" >&2
+	exit 1
+fi
+jfield() { awk -v k="$1" '$1 == k { sub(/^[^ ]+ /, ""); print }' "$work/journey"; }
+actions=$(jfield actions)
+trips=$(jfield round_trips)
+served=$(jfield served)
+journey_fails=$(grep -E '^\s+journey_test\.go:[0-9]+: ' "$work/journey.log" | grep -v ' actions from signed in' | sed 's/^\s*//' || true)
+
+# --- 3. Benchmarks of portal/ and client/ ---------------------------------
+
+log "go test -bench for portal/ and client/"
+bench_status=0
+go test -run '^$' -bench . -benchmem -timeout 15m ./portal/ ./client/ >"$work/gobench" 2>&1 || bench_status=$?
+
+# --- The report -------------------------------------------------------------
+
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
+mkdir -p "$(dirname "$out")"
+{
+	echo "# Benchmarks"
+	echo
+	echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit $commit, with \`make bench\`"
+	echo "(which runs \`./scripts/with-desktop.sh bench/run.sh\`: Xvfb 1280×1024×24, a private"
+	echo "D-Bus session and an unlocked gnome-keyring). Machine: $(nproc) cores ($cpu), $mem;"
+	echo "$(go version | cut -d' ' -f3); $chromium_version."
+	echo
+	echo "## Launch: the app beside Chromium"
+	echo
+	echo "| | app | target | result |"
+	echo "|---|---|---|---|"
+	echo "| launch → window mapped, app ÷ Chromium | $app_mapped ms ÷ $chromium_mapped ms = **${time_ratio}×** | ≤ 0.35× | $(verdict "$time_ratio" 0.35) |"
+	echo "| PSS 2 s after launch, app ÷ Chromium | $(mib "$app_pss") MiB ÷ $(mib "$chromium_pss") MiB = **${mem_ratio}×** | ≤ 0.30× | $(verdict "$mem_ratio" 0.30) |"
+	echo
+	echo "Medians of $runs launches each, interleaved (app, app -demo, Chromium), after one unmeasured"
+	echo "warm-up launch of each:"
+	echo
+	echo "| program | window mapped (ms) | window titled (ms) | PSS at 2 s (MiB) | processes |"
+	echo "|---|---|---|---|---|"
+	echo "| \`partnersecurity\` (stripped, $(mib $((app_size / 1024))) MiB binary): sign-in screen | $app_mapped | $app_titled | $(mib "$app_pss") | $app_procs |"
+	echo "| \`partnersecurity -demo\` (portal in-process) | $demo_mapped | $demo_titled | $(mib "$demo_pss") | $demo_procs |"
+	echo "| Chromium \`--app\` on bench/qr-step.html | $chromium_mapped | $chromium_titled | $(mib "$chromium_pss") | $chromium_procs |"
+	echo
+	echo "Where the app's PSS goes, by mapping (its last launch, the largest 8):"
+	echo
+	echo "| KiB | mapping |"
+	echo "|---|---|"
+	awk '{ printf "| %s | `%s` |\n", $1, $2 }' "$work/app-smaps"
+	echo
+	echo "Load average (1, 5, 15 min) before the launches: $load_before; after: $load_after."
+	echo "The two cores are shared with other work, so single launches vary; the medians are steadier."
+	echo
+	echo "Each launch, in ms mapped / titled / KiB PSS:"
+	echo
+	for k in app demo chromium; do
+		echo "- $k: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? ", " : ""), $1, $2, $3 }' "$work/$k")"
+	done
+	echo
+	echo "Method. The app is \`go build -trimpath -ldflags='-s -w'\` of this tree (no race detector),"
+	echo "started with no flags (the first screen a user sees: the keyring is asked for a saved"
+	echo "sign-in, then the sign-in form), and with \`-demo\` for reference (no target: it also opens"
+	echo "SQLite and hashes the demo password with argon2id). Chromium is \`${chromium_cmd[*]}"
+	echo "--user-data-dir=FRESH --app=file://…/bench/qr-step.html\`, a static page of the QR code step"
+	echo "(inline SVG, no script, no network); \`--password-store=basic\` keeps it off the keyring"
+	echo "and the window size matches the app's 860×680. Every launch has a fresh HOME and TMPDIR"
+	echo "(Chromium also a fresh profile). *Window mapped*: from just before the launch to the X"
+	echo "server's MapNotify of the first top-level window that is not override-redirect, as"
+	echo "\`xev -root -event substructure\` (line-buffered) reports it to the script, which reads the"
+	echo "clock when it reads the line: about 1 ms late, with no polling load on the two cores while"
+	echo "the program starts. (\`xdotool search --sync\` polls only every 500 ms; a 10 ms xdotool poll"
+	echo "loop measured 100 ms periods under this machine's load.) *Window titled*: the first poll of"
+	echo "\`xdotool search --onlyvisible --name TITLE\` after the map that finds the final title,"
+	echo "polled every ${poll_period} ms on average (the app sets its title before mapping; Chromium"
+	echo "sets it once the page is parsed). *PSS*: the"
+	echo "sum of \`Pss\` in /proc/PID/smaps_rollup 2 s after launch over the launched process, its"
+	echo "descendants, and the processes that carry the launch's tag in their environment (Chromium's"
+	echo "crash handler, which leaves the tree); for Chromium this includes the /usr/bin/chromium"
+	echo "wrapper shell. Medians of $runs."
+	echo
+	echo "## The journey"
+	echo
+	echo "| | measured | target |"
+	echo "|---|---|---|"
+	echo "| a person's actions from signed in to \"Updated\" | **$actions** | ≤ 4 |"
+	echo "| HTTP round trips from sign-in to \"Updated\" | **$trips** (the portal served $served) | ≤ 5 |"
+	echo
+	echo "Actions, as TestJourneyInRealWindow performs them with xdotool in the real window (typing"
+	echo "one field counts as one action):"
+	echo
+	jfield action | sed 's/^/1. /'
+	echo
+	echo "Round trips, from the app's \`-v\` log (one line per client call, with its attempts), from"
+	echo "pressing Return on the sign-in form to the \"Updated\" screen:"
+	echo
+	jfield call | sed 's/^/1. `/; s/$/`/'
+	echo
+	if [ "$journey_status" -ne 0 ]; then
+		echo "**The journey test failed** (exit status $journey_status); the figures above are from the run"
+		echo "that it completed. What it reported:"
+		echo
+		printf '%s\n' "$journey_fails" | sed 's/^/    /'
+		echo
+	fi
+	echo "## Go benchmarks: portal/ and client/"
+	echo
+	echo "\`go test -run '^\$' -bench . -benchmem ./portal/ ./client/\`"
+	if [ "$bench_status" -ne 0 ]; then
+		echo
+		echo "**It failed** (exit status $bench_status); its output is below."
+	fi
+	echo
+	echo "| benchmark | runs | ns/op | B/op | allocs/op |"
+	echo "|---|---|---|---|---|"
+	awk '
+		/^pkg: / { pkg = $2; sub(/.*\//, "", pkg) }
+		/^Benchmark/ {
+			ns = b = a = ""
+			for (i = 3; i < NF; i++) {
+				if ($(i + 1) == "ns/op") ns = $i
+				if ($(i + 1) == "B/op") b = $i
+				if ($(i + 1) == "allocs/op") a = $i
+			}
+			printf "| %s.%s | %s | %s | %s | %s |\n", pkg, $1, $2, ns, b, a
+		}' "$work/gobench"
+	echo
+	echo '<details><summary>Full output</summary>'
+	echo
+	echo '```'
+	cat "$work/gobench"
+	echo '```'
+	echo
+	echo '</details>'
+} >"$out"
+log "wrote $out"
+cat "$out"

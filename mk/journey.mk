@@ -1,0 +1,22 @@
+# The real window's journey: the README's screenshots and the benchmarks
+# (issue 5). Included by the Makefile.
+
+SCREENSHOTS_DIR := docs/screenshots
+
+.PHONY: screenshots bench
+
+## screenshots: the README's pictures, taken from the real window while
+## TestJourneyInRealWindow drives the journey (light theme, 860×680, guide
+## panel hidden but for one picture), into docs/screenshots/.
+screenshots: deps-test
+	rm -f $(SCREENSHOTS_DIR)/*.png
+	PARTNERSECURITY_SCREENSHOTS=$(CURDIR)/$(SCREENSHOTS_DIR) \
+		./scripts/with-desktop.sh $(GO) test -count=1 -timeout 10m -run '^TestJourneyInRealWindow$$/^light$$' -v .
+	@ls $(SCREENSHOTS_DIR)
+
+## bench: launch time and memory of the app beside Chromium, the journey's
+## actions and HTTP round trips, and the portal and client benchmarks;
+## writes docs/bench.md.
+bench: deps-test
+	./scripts/apt-install.sh chromium procps
+	./scripts/with-desktop.sh bench/run.sh docs/bench.md
