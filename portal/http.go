@@ -311,8 +311,10 @@ func checkKeys(body []byte, names map[string]bool) error {
 		}
 		key, _ := tok.(string)
 		switch {
-		case !names[key]:
-			return errInvalidRequest("The field %q is not part of this call.", truncate(key, 64))
+		case !names[key] && isIdentifier(key):
+			return errInvalidRequest("The field %q is not part of this call.", key)
+		case !names[key]: // not echoed: it may be anything, a password pasted in the wrong place too
+			return errInvalidRequest("The body has a field that is not part of this call.")
 		case seen[key]:
 			return errInvalidRequest("The field %q appears more than once.", key)
 		}
@@ -350,6 +352,20 @@ func jsonError(err error) error {
 	default:
 		return errInvalidRequest("The request body is not valid JSON.")
 	}
+}
+
+// isIdentifier reports whether s looks like a field name: 1 to 64 ASCII
+// letters, digits and underscores.
+func isIdentifier(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // lengthWithin reports whether s has min to max characters, counted as the
