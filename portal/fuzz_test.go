@@ -44,7 +44,7 @@ func FuzzLoginMFA(f *testing.F) {
 func FuzzCreateEnrollment(f *testing.F) {
 	for _, s := range []string{
 		`{}`, `{"replace_existing":true}`, `{"replace_existing":true,"password":"correct horse battery staple"}`,
-		`{"replace_existing":"yes"}`, `{"password":""}`, `{"password":"wrong"}`,
+		`{"replace_existing":"yes"}`, `{"password":""}`, `{"password":"wrong"}`, `{"password":null}`, `null`, `{"replace_existing":null}`,
 	} {
 		f.Add([]byte(s))
 	}

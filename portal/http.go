@@ -295,13 +295,18 @@ func fieldNames(dst any) map[string]bool {
 	return names
 }
 
-// checkKeys walks the top-level object of body and refuses a key that is not
-// one of names exactly, or that comes twice. Anything that is not an object is
-// left for the decoder to refuse.
+// checkKeys walks the top-level object of body and refuses a body that is not
+// an object, a key that is not one of names exactly or that comes twice, and a
+// null value (encoding/json would take null for "not sent"; the contract allows
+// no nulls in requests). Malformed JSON inside is left for the decoder.
 func checkKeys(body []byte, names map[string]bool) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil
+	tok, err := dec.Token()
+	if err != nil {
+		return jsonError(err)
+	}
+	if tok != json.Delim('{') {
+		return errInvalidRequest("The request body must be a JSON object.")
 	}
 	seen := map[string]bool{}
 	for dec.More() {
@@ -319,9 +324,12 @@ func checkKeys(body []byte, names map[string]bool) error {
 			return errInvalidRequest("The field %q appears more than once.", key)
 		}
 		seen[key] = true
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
 			return nil
+		}
+		if string(value) == "null" {
+			return errInvalidRequest("The field %q must not be null; leave it out instead.", key)
 		}
 	}
 	return nil

@@ -73,6 +73,8 @@ func TestJourney(t *testing.T) {
 			http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", raw{contentType: "application/json", data: []byte(`{"username":"a","password":"b"} {}`)}), http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", raw{contentType: "application/json"}), http.StatusBadRequest, "invalid_request")
+		wantError(t, tp.call(t, "POST", login, "", rawJSON(`null`)), http.StatusBadRequest, "invalid_request")
+		wantError(t, tp.call(t, "POST", login, "", rawJSON(`{"username":"a","password":null}`)), http.StatusBadRequest, "invalid_request")
 		wantError(t, tp.call(t, "POST", login, "", raw{contentType: "text/plain", data: []byte(`{"username":"a","password":"b"}`)}),
 			http.StatusUnsupportedMediaType, "unsupported_media_type")
 		big := `{"username":"a","password":"` + strings.Repeat("x", 70<<10) + `"}`
