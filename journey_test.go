@@ -115,6 +115,12 @@ func (j *journey) run() {
 	j.shot("5-updated", 9)
 	actions := j.app.actions[signedIn:]
 	trips := countRoundTrips(j.app.log.snapshot()[start:])
+	// The issue's budget of round trips; and the app's log and the
+	// portal's must tell the same story, or the count is wrong.
+	if trips.total() > maxRoundTrips || trips.total() != trips.Served {
+		t.Errorf("from sign-in to Updated the app sent %d requests (%s) and the portal served %d; want at most %d, the same on both sides",
+			trips.total(), strings.Join(trips.Calls, ", "), trips.Served, maxRoundTrips)
+	}
 
 	// Then the portal asks for a code at the next sign-in, takes the next
 	// code of the same key, and has ended the other session.
@@ -164,6 +170,10 @@ func (j *journey) saveDoc(name string) {
 		j.t.Fatal(err)
 	}
 }
+
+// maxRoundTrips is the most HTTP round trips the journey may take from
+// sign-in to "Updated" (issue 5).
+const maxRoundTrips = 5
 
 // The window's size in the README's screenshots: the app's own default.
 const (

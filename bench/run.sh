@@ -194,7 +194,7 @@ launch() {
 	procs=${#pids[@]}
 	if [[ $tag == app-* ]]; then
 		# Where the app's memory goes, by mapping: the last launch's.
-		awk '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anonymous]" : $6) }
+		awk -v app="$app" '/^[0-9a-f]+-[0-9a-f]+ / { name = ($6 == "" ? "[anonymous]" : $6 == app ? "partnersecurity (its binary)" : $6) }
 			/^Pss:/ { pss[name] += $2 }
 			END { for (n in pss) printf "%d %s\n", pss[n], n }' "/proc/$pid/smaps" 2>/dev/null |
 			sort -rn | head -n 8 >"$work/app-smaps" || true
@@ -319,7 +319,7 @@ mkdir -p "$(dirname "$out")"
 	echo
 	echo "| KiB | mapping |"
 	echo "|---|---|"
-	awk '{ printf "| %s | `%s` |\n", $1, $2 }' "$work/app-smaps"
+	awk '{ n = $1; sub(/^[0-9]+ /, ""); printf "| %s | `%s` |\n", n, $0 }' "$work/app-smaps"
 	echo
 	echo "Load average (1, 5, 15 min) before the launches: $load_before; after: $load_after."
 	echo "The two cores are shared with other work, so single launches vary; the medians are steadier."
