@@ -57,6 +57,17 @@ else
 	say "signing with a THROWAWAY self-signed certificate: test builds only (set CODESIGN_PFX for a release)"
 fi
 
+# What the new signatures are checked against: the signing certificate and
+# its chain, and for a release certificate also the system's trusted roots
+# (a PFX rarely holds its CA's root).
+cp "$tmp/certs.pem" "$tmp/trust.pem"
+system_roots=/etc/ssl/certs/ca-certificates.crt
+if [ -n "${CODESIGN_PFX:-}" ] && [ -r "$system_roots" ]; then
+	cat "$system_roots" >>"$tmp/trust.pem"
+fi
+verify_opts=(-CAfile "$tmp/trust.pem")
+[ -z "${CODESIGN_TIMESTAMP_URL:-}" ] || [ ! -r "$system_roots" ] || verify_opts+=(-TSA-CAfile "$system_roots")
+
 opts=(-h sha256 -n "$APP_NAME" -i "$APP_WEBSITE")
 [ -z "${CODESIGN_TIMESTAMP_URL:-}" ] || opts+=(-ts "$CODESIGN_TIMESTAMP_URL")
 [ -z "${CODESIGN_TIME:-}" ] || opts+=(-time "$CODESIGN_TIME")
@@ -67,7 +78,7 @@ for f in "$@"; do
 		osslsigncode sign "${key_args[@]}" "${opts[@]}" -in "$f" -out "$f.signed" >"$tmp/log" 2>&1 ||
 		{ cat "$tmp/log" >&2; die "signing $f failed"; }
 	mv "$f.signed" "$f"
-	osslsigncode verify -CAfile "$tmp/certs.pem" -in "$f" >"$tmp/log" 2>&1 ||
+	osslsigncode verify "${verify_opts[@]}" -in "$f" >"$tmp/log" 2>&1 ||
 		{ cat "$tmp/log" >&2; die "the signature of $f does not verify"; }
 	say "signed $(basename "$f")"
 done
