@@ -82,7 +82,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 			return errRateLimited(wait)
 		}
 		if !ok {
-			if err := recordPasswordFailure(ctx, tx, req.Username, addr, now); err != nil {
+			if err := s.recordPasswordFailure(ctx, tx, req.Username, addr, now); err != nil {
 				return err
 			}
 			if acct != nil {
@@ -92,7 +92,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 			}
 			return errInvalidCredentials
 		}
-		if err := clearAccountPasswordFailures(ctx, tx, req.Username); err != nil {
+		if err := s.clearAccountPasswordFailures(ctx, tx, req.Username); err != nil {
 			return err
 		}
 		if acct.totpSecret != nil {
@@ -240,7 +240,7 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 			return errRateLimited(wait)
 		}
 		if !ok {
-			if err := recordPasswordFailure(ctx, tx, username, addr, now); err != nil {
+			if err := s.recordPasswordFailure(ctx, tx, username, addr, now); err != nil {
 				return err
 			}
 			if err := recordEvent(ctx, tx, sess.account.id, eventSignInFailed, addr, "wrong password when confirming identity", now); err != nil {
@@ -248,7 +248,7 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 			}
 			return errInvalidPassword
 		}
-		if err := clearAccountPasswordFailures(ctx, tx, username); err != nil {
+		if err := s.clearAccountPasswordFailures(ctx, tx, username); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET authenticated_at = ? WHERE token_hash = ?`, millis(now), sess.tokenHash)

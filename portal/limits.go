@@ -72,15 +72,19 @@ func clearCodeFailures(ctx context.Context, tx *txn, accountID string) error {
 
 // Password failures are counted under two subjects: the username tried (whether
 // or not an account has it, so the limit says nothing about which exist) and the
-// client address.
-func accountSubject(username string) string { return "account:" + normalizeUsername(username) }
-func addressSubject(addr string) string     { return "address:" + addr }
+// client address. The username is stored keyed-hashed: people type passwords
+// into the username field, and the database must not keep those in clear.
+func (s *Server) accountSubject(username string) string {
+	return "account:" + s.keys.subjectHash(normalizeUsername(username))
+}
+
+func addressSubject(addr string) string { return "address:" + addr }
 
 // passwordLimitWait reports how long the password limit still holds for the
 // username or the address, 0 when neither is limited.
 func (s *Server) passwordLimitWait(ctx context.Context, tx rowsQuerier, username, addr string, now time.Time) (time.Duration, error) {
 	const q = `SELECT at FROM password_failures WHERE subject = ? AND at > ? ORDER BY at DESC LIMIT ?`
-	_, waitAccount, err := windowState(ctx, tx, q, accountSubject(username), s.cfg.PasswordFailuresPerAccount, s.cfg.PasswordFailureWindow, now)
+	_, waitAccount, err := windowState(ctx, tx, q, s.accountSubject(username), s.cfg.PasswordFailuresPerAccount, s.cfg.PasswordFailureWindow, now)
 	if err != nil {
 		return 0, err
 	}
@@ -88,16 +92,16 @@ func (s *Server) passwordLimitWait(ctx context.Context, tx rowsQuerier, username
 	return max(waitAccount, waitAddress), err
 }
 
-func recordPasswordFailure(ctx context.Context, tx *txn, username, addr string, now time.Time) error {
+func (s *Server) recordPasswordFailure(ctx context.Context, tx *txn, username, addr string, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO password_failures (subject, at) VALUES (?, ?), (?, ?)`,
-		accountSubject(username), millis(now), addressSubject(addr), millis(now))
+		s.accountSubject(username), millis(now), addressSubject(addr), millis(now))
 	return err
 }
 
 // clearAccountPasswordFailures forgets the username's failures after a right
 // password. The address's are kept: one good account must not reset an
 // address's count against others.
-func clearAccountPasswordFailures(ctx context.Context, tx *txn, username string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM password_failures WHERE subject = ?`, accountSubject(username))
+func (s *Server) clearAccountPasswordFailures(ctx context.Context, tx *txn, username string) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM password_failures WHERE subject = ?`, s.accountSubject(username))
 	return err
 }

@@ -53,6 +53,10 @@ func TestNoSecretsInLogsOrDatabase(t *testing.T) {
 	wantError(t, tp.call(t, "POST", "/api/v1/login", "", map[string]string{"username": aliceUser, "password": "a wrong password"}),
 		http.StatusUnauthorized, "invalid_credentials")
 	keep("a wrong password")
+	// People type their password into the username field.
+	wantError(t, tp.call(t, "POST", "/api/v1/login", "", map[string]string{"username": "password-in-the-username-field", "password": "x"}),
+		http.StatusUnauthorized, "invalid_credentials")
+	keep("password-in-the-username-field")
 	token := tp.login(t, aliceUser, alicePassword).Token
 	keep(token)
 	enr := tp.enroll(t, token, map[string]any{})

@@ -98,6 +98,16 @@ func (k *keyring) recoveryHash(normalized string) []byte {
 	return m.Sum(nil)
 }
 
+// subjectHash is the stored form of a limit subject that may hold typed secrets
+// (a username field sometimes holds a password): HMAC-SHA-256 in hex, under the
+// recovery-code key with its own prefix so the two uses never meet.
+func (k *keyring) subjectHash(subject string) string {
+	m := hmac.New(sha256.New, k.recoveryMAC)
+	m.Write([]byte("limit-subject\x00"))
+	m.Write([]byte(subject))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
 // loadSecretKey returns the key given in cfg, else in the environment, else in the
 // key file beside the database, which it creates (mode 0600) on first start.
 func loadSecretKey(cfg Config) ([]byte, error) {

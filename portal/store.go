@@ -76,7 +76,7 @@ CREATE TABLE code_failures (
 CREATE INDEX code_failures_account ON code_failures(account_id, at);
 
 CREATE TABLE password_failures (
-	subject TEXT NOT NULL,              -- "account:<username>" or "address:<ip>"
+	subject TEXT NOT NULL,              -- "account:<HMAC of username>" or "address:<ip>"
 	at      INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX password_failures_subject ON password_failures(subject, at);
