@@ -44,11 +44,22 @@ type guidePanel struct {
 	copyBtn *widget.Button
 	box     *fyne.Container
 	visible bool
+	step    int
 }
 
+// newGuidePanel returns the panel, hidden and empty: its widgets are built
+// the first time guide mode is turned on, so that most starts skip them.
 func newGuidePanel(a *App) *guidePanel {
-	g := &guidePanel{app: a, status: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
-		copied: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}}
+	g := &guidePanel{app: a}
+	g.box = container.New(&fixedWidth{width: guidePanelWidth})
+	g.box.Hide()
+	return g
+}
+
+// build makes the panel's widgets.
+func (g *guidePanel) build() {
+	g.status = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
+	g.copied = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
 	steps := container.NewVBox()
 	for i, s := range articleSteps {
 		r := newGuideRow(i+1, s)
@@ -61,25 +72,31 @@ func newGuidePanel(a *App) *guidePanel {
 		container.NewVBox(widget.NewSeparator(), g.copyBtn, g.copied),
 		nil, nil,
 		container.NewVScroll(steps))
-	g.box = container.New(&fixedWidth{width: guidePanelWidth},
-		container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewPadded(inner)))
-	g.box.Hide()
-	return g
+	g.box.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewPadded(inner))}
+	g.box.Refresh()
 }
 
 func (g *guidePanel) content() fyne.CanvasObject { return g.box }
 
 func (g *guidePanel) setVisible(on bool) {
 	g.visible = on
-	if on {
-		g.box.Show()
-	} else {
+	if !on {
 		g.box.Hide()
+		return
 	}
+	if g.rows == nil {
+		g.build()
+		g.setStep(g.step)
+	}
+	g.box.Show()
 }
 
 // setStep highlights step n and ticks the ones before it.
 func (g *guidePanel) setStep(n int) {
+	g.step = n
+	if g.rows == nil {
+		return
+	}
 	g.status.SetText(fmt.Sprintf("You are on step %d of %d", n, len(articleSteps)))
 	for i, r := range g.rows {
 		r.setState(i+1 < n, i+1 == n)

@@ -28,7 +28,7 @@ func newHeader(a *App) *header {
 	h.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), OnTapped: a.confirmSignOut}
 	h.signOut.Hide()
 
-	icon := canvas.NewImageFromResource(assets.Icon)
+	icon := canvas.NewImageFromResource(assets.SmallIcon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(28))
 	title := &widget.Label{Text: appName, TextStyle: fyne.TextStyle{Bold: true}}

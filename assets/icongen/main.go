@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 
+	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/vector"
 )
 
@@ -28,6 +29,7 @@ var (
 
 func main() {
 	out := flag.String("o", "Icon.png", "output PNG file")
+	small := flag.String("small", "", "also write a 64×64 copy to this PNG file, for the window's header")
 	flag.Parse()
 
 	img := image.NewRGBA(image.Rect(0, 0, size, size))
@@ -35,7 +37,16 @@ func main() {
 	drawShield(img, 18, nil)
 	drawKey(img)
 
-	f, err := os.Create(*out)
+	writePNG(*out, img)
+	if *small != "" {
+		s := image.NewRGBA(image.Rect(0, 0, 64, 64))
+		xdraw.CatmullRom.Scale(s, s.Bounds(), img, img.Bounds(), draw.Src, nil)
+		writePNG(*small, s)
+	}
+}
+
+func writePNG(path string, img image.Image) {
+	f, err := os.Create(path)
 	if err != nil {
 		log.Fatal(err)
 	}
