@@ -6,11 +6,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log"
 	"log/slog"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -52,6 +55,7 @@ func main() {
 
 	a := app.NewWithID(info.ID)
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(ui.Theme())
 	w := a.NewWindow(info.Name)
 	w.Resize(fyne.NewSize(860, 680))
 	u := ui.New(ui.Config{
@@ -73,6 +77,27 @@ func main() {
 		Logger:        logger,
 	})
 	u.Start()
+	// Ctrl+C or a kill ends the app as closing the window does, so that the
+	// deferred clean-up (the demo portal's database) runs.
+	stop := quitOnSignal(a)
 	w.ShowAndRun()
+	stop()
 	u.Close()
+}
+
+// quitOnSignal quits the app on SIGINT or SIGTERM, until stop is called.
+func quitOnSignal(a fyne.App) (stop func()) {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			fyne.Do(a.Quit)
+		case <-done:
+		}
+	}()
+	return func() {
+		close(done)
+		cancel()
+	}
 }

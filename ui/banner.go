@@ -46,53 +46,53 @@ func (b *banner) SetText(text string) {
 	b.Refresh()
 }
 
-// CreateRenderer builds the banner's background and label.
+// CreateRenderer builds the banner's background and text.
 func (b *banner) CreateRenderer() fyne.WidgetRenderer {
 	bg := canvas.NewRectangle(nil)
 	bg.CornerRadius = theme.InputRadiusSize()
-	label := &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	seg := &widget.TextSegment{Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}}}
+	text := widget.NewRichText(seg)
+	text.Wrapping = fyne.TextWrapWord
 	if b.badge {
-		label.Wrapping = fyne.TextWrapOff
+		text.Wrapping = fyne.TextWrapOff
 	}
-	r := &bannerRenderer{b: b, bg: bg, label: label}
+	r := &bannerRenderer{b: b, bg: bg, text: text, seg: seg}
 	r.Refresh()
 	return r
 }
 
 type bannerRenderer struct {
-	b     *banner
-	bg    *canvas.Rectangle
-	label *widget.Label
+	b    *banner
+	bg   *canvas.Rectangle
+	text *widget.RichText
+	seg  *widget.TextSegment
 }
 
 func (r *bannerRenderer) Layout(size fyne.Size) {
 	r.bg.Resize(size)
-	r.label.Resize(size)
+	r.text.Resize(size)
 }
 
-func (r *bannerRenderer) MinSize() fyne.Size { return r.label.MinSize() }
+func (r *bannerRenderer) MinSize() fyne.Size { return r.text.MinSize() }
 
+// Refresh paints the banner in a solid theme colour with the theme's text
+// colour for it ("foreground on success"…), which reads well in the light
+// and the dark theme alike.
 func (r *bannerRenderer) Refresh() {
-	bg, fg := theme.ColorNamePrimary, widget.HighImportance
+	bg, fg := theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary
 	switch r.b.kind {
 	case bannerSuccess:
-		bg, fg = theme.ColorNameSuccess, widget.SuccessImportance
+		bg, fg = theme.ColorNameSuccess, theme.ColorNameForegroundOnSuccess
 	case bannerWarning:
-		bg, fg = theme.ColorNameWarning, widget.WarningImportance
+		bg, fg = theme.ColorNameWarning, theme.ColorNameForegroundOnWarning
 	}
-	// A tint of the colour behind text in the same colour reads well in
-	// both the light and the dark theme.
-	c := theme.Color(bg)
-	rr, gg, bb, _ := c.RGBA()
-	r.bg.FillColor = colorWithAlpha(rr, gg, bb, 0x30)
-	r.bg.StrokeColor = c
-	r.bg.StrokeWidth = 1
-	r.label.Importance = fg
-	r.label.Text = r.b.text
+	r.bg.FillColor = theme.Color(bg)
+	r.seg.Style.ColorName = fg
+	r.seg.Text = r.b.text
 	r.bg.Refresh()
-	r.label.Refresh()
+	r.text.Refresh()
 }
 
-func (r *bannerRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.label} }
+func (r *bannerRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.bg, r.text} }
 
 func (r *bannerRenderer) Destroy() {}

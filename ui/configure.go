@@ -39,7 +39,7 @@ type configureScreen struct {
 	password  *widget.Entry
 	passForm  *fyne.Container
 	activity  *widget.Activity
-	message   *widget.Label
+	message   *messageLabel
 	countdown *countdown
 	genBox    *fyne.Container
 	box       fyne.CanvasObject

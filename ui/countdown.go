@@ -11,7 +11,7 @@ import (
 // every second, and calls its done function when the time is up.
 type countdown struct {
 	app    *App
-	label  *widget.Label
+	label  *messageLabel
 	format string // with one %s for the time left, "Try again in %s."
 	until  time.Time
 	stop   func()
@@ -20,7 +20,7 @@ type countdown struct {
 
 // newCountdown returns a stopped countdown whose label reads format.
 func newCountdown(a *App, format string) *countdown {
-	return &countdown{app: a, format: format, label: &widget.Label{Importance: widget.WarningImportance}}
+	return &countdown{app: a, format: format, label: newMessageLabel(widget.WarningImportance)}
 }
 
 // start counts down d, then calls done (on the UI goroutine).

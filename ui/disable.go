@@ -25,7 +25,7 @@ type disableScreen struct {
 	turnOff      *widget.Button
 	cancel       *widget.Button
 	activity     *widget.Activity
-	message      *widget.Label
+	message      *messageLabel
 	countdown    *countdown
 	box          fyne.CanvasObject
 	byRecovery   bool

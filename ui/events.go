@@ -18,7 +18,7 @@ type eventsScreen struct {
 	app      *App
 	list     *fyne.Container
 	activity *widget.Activity
-	message  *widget.Label
+	message  *messageLabel
 	retry    *widget.Button
 	back     *widget.Button
 	box      fyne.CanvasObject

@@ -40,8 +40,10 @@ type guidePanel struct {
 	app     *App
 	rows    []*guideRow
 	status  *widget.Label
-	copied  *widget.Label
+	copied  *messageLabel
 	copyBtn *widget.Button
+	steps   *fyne.Container
+	scroll  *container.Scroll
 	box     *fyne.Container
 	visible bool
 	step    int
@@ -59,19 +61,20 @@ func newGuidePanel(a *App) *guidePanel {
 // build makes the panel's widgets.
 func (g *guidePanel) build() {
 	g.status = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
-	g.copied = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}
-	steps := container.NewVBox()
+	g.copied = newMessageLabel(widget.SuccessImportance)
+	g.steps = container.NewVBox()
 	for i, s := range articleSteps {
 		r := newGuideRow(i+1, s)
 		g.rows = append(g.rows, r)
-		steps.Add(r)
+		g.steps.Add(r)
 	}
+	g.scroll = container.NewVScroll(g.steps)
 	g.copyBtn = &widget.Button{Text: "Copy support details", Icon: theme.ContentCopyIcon(), OnTapped: g.onCopy}
 	inner := container.NewBorder(
-		container.NewVBox(subheading("Guide mode"), paragraph("The steps of the help article \"Setting 2FA for your partner portal\"."), g.status),
+		container.NewVBox(subheading("Guide mode"), g.status),
 		container.NewVBox(widget.NewSeparator(), g.copyBtn, g.copied),
 		nil, nil,
-		container.NewVScroll(steps))
+		g.scroll)
 	g.box.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewPadded(inner))}
 	g.box.Refresh()
 }
@@ -97,9 +100,27 @@ func (g *guidePanel) setStep(n int) {
 	if g.rows == nil {
 		return
 	}
-	g.status.SetText(fmt.Sprintf("You are on step %d of %d", n, len(articleSteps)))
+	g.status.SetText(fmt.Sprintf("Article step %d of %d", n, len(articleSteps)))
 	for i, r := range g.rows {
 		r.setState(i+1 < n, i+1 == n)
+	}
+	g.scrollTo(n)
+}
+
+// scrollTo brings step n into view when the window is too short for all.
+func (g *guidePanel) scrollTo(n int) {
+	if n < 1 || n > len(g.rows) {
+		return
+	}
+	g.steps.Refresh() // lay out the rows at their new heights
+	r := g.rows[n-1]
+	top, bottom := r.Position().Y, r.Position().Y+r.Size().Height
+	view := g.scroll.Size().Height
+	switch {
+	case top < g.scroll.Offset.Y:
+		g.scroll.ScrollToOffset(fyne.NewPos(0, top))
+	case bottom > g.scroll.Offset.Y+view:
+		g.scroll.ScrollToOffset(fyne.NewPos(0, bottom-view))
 	}
 }
 
@@ -136,20 +157,21 @@ func (r *guideRow) setState(done, current bool) {
 	r.Refresh()
 }
 
-// CreateRenderer lays out the number (or a tick), the title and the note.
+// CreateRenderer lays out the number (or a tick), the title and, for the
+// current step only, its note: so all nine steps fit in the panel.
 func (r *guideRow) CreateRenderer() fyne.WidgetRenderer {
 	bg := canvas.NewRectangle(nil)
 	bg.CornerRadius = theme.InputRadiusSize()
 	num := &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
 	icon := widget.NewIcon(theme.ConfirmIcon())
 	title := &widget.Label{Text: r.step.title, Wrapping: fyne.TextWrapWord}
-	note := &widget.Label{Text: r.step.note, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
-	if r.step.note == "" {
-		note.Hide()
-	}
+	note := &widget.Label{Text: r.step.note, Wrapping: fyne.TextWrapWord}
 	text := container.NewVBox(title, note)
-	rr := &guideRowRenderer{row: r, bg: bg, num: num, icon: icon, title: title,
-		layout: container.NewBorder(nil, nil, container.NewStack(num, icon), nil, text)}
+	// The number sits level with the title's first line, not in the middle
+	// of title and note.
+	marker := container.NewVBox(container.NewStack(num, icon))
+	rr := &guideRowRenderer{row: r, bg: bg, num: num, icon: icon, title: title, note: note,
+		layout: container.NewBorder(nil, nil, marker, nil, text)}
 	rr.Refresh()
 	return rr
 }
@@ -160,6 +182,7 @@ type guideRowRenderer struct {
 	num    *widget.Label
 	icon   *widget.Icon
 	title  *widget.Label
+	note   *widget.Label
 	layout *fyne.Container
 }
 
@@ -181,16 +204,20 @@ func (rr *guideRowRenderer) Refresh() {
 		rr.num.Show()
 	}
 	rr.title.TextStyle.Bold = r.current
+	if r.current && r.step.note != "" {
+		rr.note.Show()
+	} else {
+		rr.note.Hide()
+	}
 	if r.current {
-		rr.title.Importance = widget.HighImportance
 		pr, pg, pb, _ := theme.Color(theme.ColorNamePrimary).RGBA()
 		rr.bg.FillColor = colorWithAlpha(pr, pg, pb, 0x40)
 	} else {
-		rr.title.Importance = widget.MediumImportance
 		rr.bg.FillColor = nil
 	}
 	rr.title.Refresh()
 	rr.bg.Refresh()
+	rr.layout.Refresh()
 }
 
 func (rr *guideRowRenderer) Objects() []fyne.CanvasObject {

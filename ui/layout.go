@@ -15,8 +15,8 @@ const (
 	wideColumnWidth = 760
 )
 
-// column lays out objects top to bottom in a centred column at most
-// columnWidth wide, scrolling when the window is too short.
+// column lays out objects top to bottom in a column at most columnWidth
+// wide, scrolling when the window is too short.
 func column(objects ...fyne.CanvasObject) fyne.CanvasObject {
 	return columnOf(columnWidth, objects)
 }
@@ -28,26 +28,27 @@ func wideColumn(objects ...fyne.CanvasObject) fyne.CanvasObject {
 
 func columnOf(width float32, objects []fyne.CanvasObject) fyne.CanvasObject {
 	box := container.NewVBox(objects...)
-	return container.NewVScroll(container.New(&centredColumn{max: width}, box))
+	return container.NewVScroll(container.New(&maxWidthColumn{max: width}, box))
 }
 
-// centredColumn is a layout that centres its single object horizontally,
-// no wider than max, with the theme's padding around it.
-type centredColumn struct{ max float32 }
+// maxWidthColumn is a layout that gives its single object the width
+// available, up to max, from the same left edge on every screen, with the
+// theme's padding around it.
+type maxWidthColumn struct{ max float32 }
 
 // Layout places the object.
-func (c *centredColumn) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (c *maxWidthColumn) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding() * 4
 	w := min(size.Width-2*pad, c.max)
 	for _, o := range objects {
 		h := max(o.MinSize().Height, size.Height-2*pad)
 		o.Resize(fyne.NewSize(w, h))
-		o.Move(fyne.NewPos((size.Width-w)/2, pad))
+		o.Move(fyne.NewPos(pad, pad))
 	}
 }
 
 // MinSize is the object's own minimum plus padding.
-func (c *centredColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
+func (c *maxWidthColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	pad := theme.Padding() * 4
 	var s fyne.Size
 	for _, o := range objects {
@@ -71,13 +72,34 @@ func paragraph(text string) *widget.Label {
 	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord}
 }
 
-// errorLine is an initially empty, wrapped label for a screen's message;
-// set it with showError.
-func errorLine() *widget.Label {
-	return &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance}
+// messageLabel is a wrapped label that takes no room while it is empty, for
+// the messages a screen shows only at times.
+type messageLabel struct{ widget.Label }
+
+// newMessageLabel returns an empty, hidden message in the importance's colour.
+func newMessageLabel(importance widget.Importance) *messageLabel {
+	m := &messageLabel{}
+	m.Wrapping = fyne.TextWrapWord
+	m.Importance = importance
+	m.ExtendBaseWidget(m)
+	m.Hide()
+	return m
 }
 
+// SetText shows text, or hides the label when text is empty.
+func (m *messageLabel) SetText(text string) {
+	m.Label.SetText(text)
+	if text == "" {
+		m.Hide()
+	} else {
+		m.Show()
+	}
+}
+
+// errorLine is the message line for what went wrong; set it with showError.
+func errorLine() *messageLabel { return newMessageLabel(widget.DangerImportance) }
+
 // showError puts the sentence for err in l, or clears it for nil.
-func showError(l *widget.Label, err error) {
+func showError(l *messageLabel, err error) {
 	l.SetText(userMessage(err))
 }

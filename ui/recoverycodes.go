@@ -26,13 +26,13 @@ type recoveryCodesView struct {
 	codes  []string
 	saved  *widget.Check
 	done   *widget.Button
-	status *widget.Label
+	status *messageLabel
 	box    *fyne.Container
 }
 
 // newRecoveryCodesView returns the view of codes; onDone runs on Done.
 func newRecoveryCodesView(a *App, codes []string, onDone func()) *recoveryCodesView {
-	v := &recoveryCodesView{app: a, codes: codes, status: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance}}
+	v := &recoveryCodesView{app: a, codes: codes, status: newMessageLabel(widget.SuccessImportance)}
 	grid := container.New(layout.NewGridLayoutWithColumns(2))
 	for i, c := range codes {
 		grid.Add(&widget.Label{Text: fmt.Sprintf("%2d.  %s", i+1, c), TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true})
@@ -58,8 +58,7 @@ func newRecoveryCodesView(a *App, codes []string, onDone func()) *recoveryCodesV
 		grid,
 		container.NewHBox(copyAll, save),
 		v.status,
-		v.saved,
-		container.NewHBox(v.done),
+		container.NewHBox(v.saved, v.done),
 	)
 	a.guardClose("Your recovery codes are shown only once. Close the app without saving them?")
 	return v
@@ -146,7 +145,7 @@ type recoveryCodesRenewal struct {
 	app       *App
 	code      *codeEntry
 	activity  *widget.Activity
-	message   *widget.Label
+	message   *messageLabel
 	countdown *countdown
 	box       *fyne.Container
 	onDone    func()

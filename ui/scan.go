@@ -31,7 +31,7 @@ type scanScreen struct {
 	keyToggle  *widget.Button
 	expires    *widget.Label
 	portalTime *widget.Label
-	message    *widget.Label
+	message    *messageLabel
 	activity   *widget.Activity
 	regenerate *widget.Button
 	countdown  *countdown
@@ -71,7 +71,7 @@ func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
 		// Only a URI too long for any QR code gets here; the key below
 		// still works.
 		a.log.Error("QR code", "err", err)
-		qr = paragraph("The QR code can't be shown. Use \"Can't scan it?\" to enter the key by hand.")
+		qr = paragraph("The QR code can't be shown. Use \"Can't scan it? Show the key\" to enter the key by hand.")
 	}
 	issuer := &widget.Label{Text: e.Issuer, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
 	account := &widget.Label{Text: e.AccountName, Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
@@ -88,7 +88,7 @@ func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
 		paragraph("Account: "+e.AccountName+". Type of key: time based."),
 	)
 	s.keyBox.Hide()
-	s.keyToggle = &widget.Button{Text: "Can't scan it?", Importance: widget.LowImportance, OnTapped: s.onToggleKey}
+	s.keyToggle = &widget.Button{Text: "Can't scan it? Show the key", Icon: theme.VisibilityIcon(), OnTapped: s.onToggleKey}
 
 	cancel := &widget.Button{Text: "Cancel", OnTapped: func() { a.show(newSecurityScreen(a)) }}
 	title := "Scan the QR code"
@@ -181,10 +181,12 @@ func (s *scanScreen) onExpired(err error) {
 func (s *scanScreen) onToggleKey() {
 	if s.keyBox.Visible() {
 		s.keyBox.Hide()
-		s.keyToggle.SetText("Can't scan it?")
+		s.keyToggle.SetText("Can't scan it? Show the key")
+		s.keyToggle.SetIcon(theme.VisibilityIcon())
 	} else {
 		s.keyBox.Show()
 		s.keyToggle.SetText("Hide the key")
+		s.keyToggle.SetIcon(theme.VisibilityOffIcon())
 	}
 }
 

@@ -23,7 +23,7 @@ type securityScreen struct {
 	events    *widget.Button
 	retry     *widget.Button
 	activity  *widget.Activity
-	message   *widget.Label
+	message   *messageLabel
 	notice    *fyne.Container
 	box       fyne.CanvasObject
 }

@@ -23,8 +23,8 @@ type signInScreen struct {
 	password  *widget.Entry
 	submit    *widget.Button
 	activity  *widget.Activity
-	status    *widget.Label
-	message   *widget.Label
+	status    *messageLabel
+	message   *messageLabel
 	countdown *countdown
 	box       fyne.CanvasObject
 	working   bool
@@ -32,7 +32,7 @@ type signInScreen struct {
 
 // newSignInScreen returns the sign-in screen for the portal at address.
 func newSignInScreen(a *App, address string) *signInScreen {
-	s := &signInScreen{app: a, activity: widget.NewActivity(), status: &widget.Label{}, message: errorLine()}
+	s := &signInScreen{app: a, activity: widget.NewActivity(), status: newMessageLabel(widget.MediumImportance), message: errorLine()}
 	s.countdown = newCountdown(a, "You can try again in %s.")
 
 	recent := a.prefs.recentPortals()

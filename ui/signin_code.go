@@ -28,7 +28,7 @@ type codeSignInScreen struct {
 	back        *widget.Button
 	prompt      *widget.Label
 	activity    *widget.Activity
-	message     *widget.Label
+	message     *messageLabel
 	countdown   *countdown
 	box         fyne.CanvasObject
 	byRecovery  bool

@@ -37,7 +37,7 @@ func newUpdatedScreen(a *App, codes []string) *updatedScreen {
 	if a.account != nil {
 		account = a.account.Username
 	}
-	s.box = column(
+	s.box = wideColumn(
 		newBanner(bannerSuccess, "Updated"),
 		heading("Two-factor authentication is on"),
 		paragraph("From now on, signing in to "+account+" asks for a code from your authenticator app."),
