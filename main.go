@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -80,9 +82,20 @@ func main() {
 	// Ctrl+C or a kill ends the app as closing the window does, so that the
 	// deferred clean-up (the demo portal's database) runs.
 	stop := quitOnSignal(a)
+	go releaseStartupMemory()
 	w.ShowAndRun()
 	stop()
 	u.Close()
+}
+
+// releaseStartupMemory hands the memory that start-up used and no longer
+// needs (parsing fonts, the system font index, decoding images) back to the
+// operating system once the first screen is up, instead of waiting for the
+// Go runtime to do it bit by bit over the next minutes: about 5 MB less for
+// as long as the app runs (measured with make bench's PSS).
+func releaseStartupMemory() {
+	time.Sleep(time.Second)
+	debug.FreeOSMemory()
 }
 
 // quitOnSignal quits the app on SIGINT or SIGTERM, until stop is called.
