@@ -34,16 +34,14 @@ const replaceWarning = "This will clear any other 2FA you have for this address 
 type configureScreen struct {
 	app *App
 
-	require   *yesNoSwitch
-	generate  *widget.Button
-	password  *widget.Entry
-	passForm  *fyne.Container
-	activity  *widget.Activity
-	message   *messageLabel
-	countdown *countdown
-	genBox    *fyne.Container
-	box       fyne.CanvasObject
-	working   bool
+	require  *yesNoSwitch
+	generate *widget.Button
+	password *widget.Entry
+	passForm *fyne.Container
+	message  *messageLabel
+	sender   *sender
+	genBox   *fyne.Container
+	box      fyne.CanvasObject
 	// needPassword: the portal asked for the password again
 	// (reauth_required); it goes with the next Generate.
 	needPassword bool
@@ -52,21 +50,16 @@ type configureScreen struct {
 }
 
 func newConfigureScreen(a *App) *configureScreen {
-	s := &configureScreen{app: a, activity: widget.NewActivity(), message: errorLine()}
-	s.countdown = newCountdown(a, "You can try again in %s.")
+	s := &configureScreen{app: a, message: errorLine()}
 	configured := a.twoFactor != nil && a.twoFactor.Configured
 
 	s.require = newYesNoSwitch(configured, s.onRequireChanged)
 
 	s.generate = &widget.Button{Text: "Generate shared secret", Importance: widget.HighImportance, OnTapped: s.onGenerate}
 	s.password = widget.NewPasswordEntry()
-	s.password.PlaceHolder = "Your portal password"
 	s.password.OnSubmitted = func(string) { s.onGenerate() }
-	s.passForm = container.NewVBox(
-		paragraph("For your security, the portal needs your password again, because you signed in more than 10 minutes ago."),
-		widget.NewForm(widget.NewFormItem("Password", s.password)))
-	s.passForm.Hide()
-	s.activity.Hide()
+	s.passForm = reauthForm(s.password)
+	s.sender = newSender(a, "You can try again in %s.", s.generate, s.password, s.require)
 
 	back := &widget.Button{Text: "Back to Security", OnTapped: func() { a.show(newSecurityScreen(a)) }}
 	parts := []fyne.CanvasObject{
@@ -80,8 +73,8 @@ func newConfigureScreen(a *App) *configureScreen {
 			paragraph("Generate a new shared secret and scan it with the new authenticator app. "+
 				"The current one keeps working until you confirm the new code."),
 			s.passForm,
-			container.NewHBox(s.generate, s.activity),
-			s.countdown.label,
+			container.NewHBox(s.generate, s.sender.activity),
+			s.sender.countdown.label,
 			s.message,
 			widget.NewSeparator(),
 			subheading("Recovery codes"),
@@ -97,8 +90,8 @@ func newConfigureScreen(a *App) *configureScreen {
 				"The next screen shows it as a QR code for you to scan."),
 			newBanner(bannerInfo, "Nothing changes on your account until you enter the code from your authenticator app."),
 			s.passForm,
-			container.NewHBox(s.generate, s.activity),
-			s.countdown.label,
+			container.NewHBox(s.generate, s.sender.activity),
+			s.sender.countdown.label,
 			s.message,
 		)
 		s.genBox.Hide()
@@ -118,7 +111,7 @@ func (s *configureScreen) articleStep() int {
 
 func (s *configureScreen) shown() { s.app.focus(s.require) }
 
-func (s *configureScreen) hidden() { s.countdown.cancel() }
+func (s *configureScreen) hidden() { s.sender.stop() }
 
 // configured reports whether the account already has an authenticator.
 func (s *configureScreen) configured() bool {
@@ -149,7 +142,7 @@ func (s *configureScreen) onRequireChanged(on bool) {
 // authenticator already set up it first asks to confirm the replacement
 // (article step 6).
 func (s *configureScreen) onGenerate() {
-	if s.working || s.countdown.running() {
+	if !s.sender.ready() {
 		return
 	}
 	if s.needPassword && s.password.Text == "" {
@@ -181,29 +174,10 @@ func (s *configureScreen) confirmReplace() {
 	d.Show()
 }
 
-func (s *configureScreen) setBusy(on bool) {
-	s.working = on
-	if on {
-		s.generate.Disable()
-		s.password.Disable()
-		s.require.Disable()
-		s.activity.Show()
-		s.activity.Start()
-		return
-	}
-	if !s.countdown.running() {
-		s.generate.Enable()
-	}
-	s.password.Enable()
-	s.require.Enable()
-	s.activity.Stop()
-	s.activity.Hide()
-}
-
 // start creates the pending enrollment and opens the QR code step.
 func (s *configureScreen) start(replace bool) {
 	s.message.SetText("")
-	s.setBusy(true)
+	s.sender.setBusy(true)
 	api, password := s.app.api, ""
 	if s.needPassword {
 		password = s.password.Text
@@ -211,7 +185,7 @@ func (s *configureScreen) start(replace bool) {
 	s.app.background(func(ctx context.Context) func() {
 		e, err := api.StartTOTPEnrollment(ctx, replace, password)
 		return func() {
-			s.setBusy(false)
+			s.sender.setBusy(false)
 			if err != nil {
 				s.onError(err)
 				return
@@ -244,11 +218,5 @@ func (s *configureScreen) onError(err error) {
 		s.app.focus(s.password)
 	}
 	showError(s.message, err)
-	if d, ok := retryAfter(err); ok {
-		s.generate.Disable()
-		s.countdown.start(d, func() {
-			s.generate.Enable()
-			s.message.SetText("")
-		})
-	}
+	s.sender.waitIfLimited(err, func() { s.message.SetText("") })
 }

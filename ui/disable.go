@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,53 +16,58 @@ import (
 type disableScreen struct {
 	app *App
 
-	code         *codeEntry
-	recovery     *widget.Entry
-	useRecovery  *widget.Button
-	password     *widget.Entry
-	passForm     *fyne.Container
-	turnOff      *widget.Button
-	cancel       *widget.Button
-	activity     *widget.Activity
-	message      *messageLabel
-	countdown    *countdown
-	box          fyne.CanvasObject
-	byRecovery   bool
+	input    *factorInput
+	password *widget.Entry
+	passForm *fyne.Container
+	turnOff  *widget.Button
+	cancel   *widget.Button
+	message  *messageLabel
+	sender   *sender
+	box      fyne.CanvasObject
+	// needPassword: the portal asked for the password again.
 	needPassword bool
-	working      bool
 }
 
 func newDisableScreen(a *App) *disableScreen {
-	s := &disableScreen{app: a, activity: widget.NewActivity(), message: errorLine()}
-	s.countdown = newCountdown(a, "You can try again in %s.")
-	s.code = newCodeEntry(func(string) { s.onSubmit() })
-	s.code.manual = true
-	s.recovery = &widget.Entry{PlaceHolder: "Recovery code", OnSubmitted: func(string) { s.onSubmit() }}
-	s.recovery.Hide()
-	s.useRecovery = &widget.Button{Text: "Use a recovery code instead", Importance: widget.LowImportance, OnTapped: s.onToggleRecovery}
+	s := &disableScreen{app: a, message: errorLine()}
+	// Six digits don't send it by themselves: turning 2FA off deserves a
+	// pause, and the button says what it does.
+	s.input = newFactorInput(a,
+		"To confirm, enter the 6-digit code from your authenticator app and press the button below.",
+		"To confirm, enter one of your recovery codes and press the button below.",
+		true, s.onSubmit)
+	s.input.onSwitch = func() { s.message.SetText("") }
 	s.password = widget.NewPasswordEntry()
 	s.password.OnSubmitted = func(string) { s.onSubmit() }
-	s.passForm = container.NewVBox(
-		paragraph("For your security, the portal needs your password again, because you signed in more than 10 minutes ago."),
-		widget.NewForm(widget.NewFormItem("Password", s.password)))
-	s.passForm.Hide()
+	s.passForm = reauthForm(s.password)
 	s.turnOff = &widget.Button{Text: "Turn off two-factor authentication", Importance: widget.DangerImportance, OnTapped: s.onSubmit}
 	s.cancel = &widget.Button{Text: "Cancel", OnTapped: func() { a.show(newSecurityScreen(a)) }}
-	s.activity.Hide()
+	s.sender = newSender(a, "You can try again in %s.", s.turnOff, append(s.input.controls(), s.password, s.cancel)...)
 	s.box = column(
 		heading("Turn off two-factor authentication?"),
 		newBanner(bannerWarning, "Turning it off removes your authenticator app and your recovery codes from this account, "+
 			"and signs out your other devices. Anyone who learns your password can then sign in."),
-		paragraph("To confirm, enter the 6-digit code from your authenticator app and press the button below."),
-		s.code,
-		s.recovery,
-		container.NewHBox(s.useRecovery),
+		s.input.prompt,
+		s.input.code,
+		s.input.recovery,
+		container.NewHBox(s.input.toggle),
 		s.passForm,
-		container.NewHBox(s.turnOff, s.cancel, s.activity),
-		s.countdown.label,
+		container.NewHBox(s.turnOff, s.cancel, s.sender.activity),
+		s.sender.countdown.label,
 		s.message,
 	)
 	return s
+}
+
+// reauthForm is the password asked for again, in place, when the portal
+// answers reauth_required.
+func reauthForm(password *widget.Entry) *fyne.Container {
+	password.PlaceHolder = "Your portal password"
+	f := container.NewVBox(
+		paragraph("For your security, the portal needs your password again, because you signed in more than 10 minutes ago."),
+		widget.NewForm(widget.NewFormItem("Password", password)))
+	f.Hide()
+	return f
 }
 
 func (s *disableScreen) content() fyne.CanvasObject { return s.box }
@@ -71,74 +75,19 @@ func (s *disableScreen) content() fyne.CanvasObject { return s.box }
 // articleStep: this is the article's switch, turned the other way.
 func (s *disableScreen) articleStep() int { return 4 }
 
-func (s *disableScreen) shown() { s.app.focus(s.field()) }
+func (s *disableScreen) shown() { s.app.focus(s.input.field()) }
 
-func (s *disableScreen) hidden() { s.countdown.cancel() }
-
-func (s *disableScreen) field() fyne.Focusable {
-	if s.byRecovery {
-		return s.recovery
-	}
-	return s.code
-}
-
-func (s *disableScreen) onToggleRecovery() {
-	s.byRecovery = !s.byRecovery
-	s.message.SetText("")
-	if s.byRecovery {
-		s.code.Hide()
-		s.recovery.Show()
-		s.useRecovery.SetText("Use the code from the app instead")
-	} else {
-		s.recovery.Hide()
-		s.code.Show()
-		s.useRecovery.SetText("Use a recovery code instead")
-	}
-	s.app.focus(s.field())
-}
-
-func (s *disableScreen) setBusy(on bool) {
-	s.working = on
-	for _, w := range []fyne.Disableable{s.code, s.recovery, s.useRecovery, s.password, s.cancel} {
-		if on {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
-	if on {
-		s.turnOff.Disable()
-		s.activity.Show()
-		s.activity.Start()
-		return
-	}
-	if !s.countdown.running() {
-		s.turnOff.Enable()
-	}
-	s.activity.Stop()
-	s.activity.Hide()
-}
+func (s *disableScreen) hidden() { s.sender.stop() }
 
 func (s *disableScreen) onSubmit() {
-	if s.working || s.countdown.running() {
+	if !s.sender.ready() {
 		return
 	}
-	var factor client.SecondFactor
-	if s.byRecovery {
-		rc := strings.TrimSpace(s.recovery.Text)
-		if rc == "" {
-			s.message.SetText("Enter one of your recovery codes.")
-			s.app.focus(s.recovery)
-			return
-		}
-		factor = client.RecoveryCode(rc)
-	} else {
-		if len(s.code.Text) != codeDigits {
-			s.message.SetText("Enter the 6-digit code from your authenticator app.")
-			s.app.focus(s.code)
-			return
-		}
-		factor = client.TOTPCode(s.code.Text)
+	factor, missing := s.input.factor()
+	if missing != "" {
+		s.message.SetText(missing)
+		s.app.focus(s.input.field())
+		return
 	}
 	if s.needPassword && s.password.Text == "" {
 		s.message.SetText("Enter your portal password.")
@@ -146,7 +95,7 @@ func (s *disableScreen) onSubmit() {
 		return
 	}
 	s.message.SetText("")
-	s.setBusy(true)
+	s.sender.setBusy(true)
 	api, password := s.app.api, ""
 	if s.needPassword {
 		password = s.password.Text
@@ -154,7 +103,7 @@ func (s *disableScreen) onSubmit() {
 	s.app.background(func(ctx context.Context) func() {
 		status, err := api.DisableTwoFactor(ctx, factor, password)
 		return func() {
-			s.setBusy(false)
+			s.sender.setBusy(false)
 			if err != nil {
 				s.onError(err)
 				return
@@ -184,15 +133,8 @@ func (s *disableScreen) onError(err error) {
 		s.app.focus(s.password)
 		return
 	}
-	s.code.SetText("")
-	s.recovery.SetText("")
+	s.input.clear()
 	showError(s.message, err)
-	if d, ok := retryAfter(err); ok {
-		s.turnOff.Disable()
-		s.countdown.start(d, func() {
-			s.turnOff.Enable()
-			s.message.SetText("")
-		})
-	}
-	s.app.focus(s.field())
+	s.sender.waitIfLimited(err, func() { s.message.SetText("") })
+	s.app.focus(s.input.field())
 }

@@ -22,7 +22,7 @@ func TestTurnTwoFactorOff(t *testing.T) {
 		t.Errorf("no clear warning: %s", visibleText(d.box))
 	}
 	// Six digits don't send it by themselves: the button does.
-	test.Type(d.code, h.code(key, 0))
+	test.Type(d.input.code, h.code(key, 0))
 	h.wait()
 	current[*disableScreen](h)
 	test.Tap(d.turnOff)
@@ -44,15 +44,15 @@ func TestTurnTwoFactorOffWithARecoveryCode(t *testing.T) {
 	test.Tap(current[*securityScreen](h).configure)
 	test.Tap(current[*configureScreen](h).require)
 	d := current[*disableScreen](h)
-	test.Tap(d.useRecovery)
-	test.Type(d.recovery, "aaaa-bbbb-cccc")
+	test.Tap(d.input.toggle)
+	test.Type(d.input.recovery, "aaaa-bbbb-cccc")
 	test.Tap(d.turnOff)
 	h.wait()
 	if !strings.Contains(d.message.Text, "isn't right") {
 		t.Errorf("wrong recovery code: %q", d.message.Text)
 	}
-	test.Type(d.recovery, codes[3])
-	d.recovery.TypedKey(&fyneKeyReturn)
+	test.Type(d.input.recovery, codes[3])
+	d.input.recovery.TypedKey(&fyneKeyReturn)
 	h.wait()
 	current[*securityScreen](h)
 	h.assertTwoFactor(false)

@@ -135,10 +135,10 @@ func TestSignInWithCodeOrRecoveryCode(t *testing.T) {
 	h.wait()
 	h.signIn()
 	cs := current[*codeSignInScreen](h)
-	if h.focused() != cs.code {
+	if h.focused() != cs.input.code {
 		t.Errorf("focus is on %T, want the code field", h.focused())
 	}
-	test.Type(cs.code, h.code(key, 0))
+	test.Type(cs.input.code, h.code(key, 0))
 	h.wait()
 	current[*securityScreen](h)
 	h.nextStep()
@@ -147,11 +147,11 @@ func TestSignInWithCodeOrRecoveryCode(t *testing.T) {
 	h.wait()
 	h.signIn()
 	cs = current[*codeSignInScreen](h)
-	test.Tap(cs.useRecovery)
-	if h.focused() != cs.recovery {
+	test.Tap(cs.input.toggle)
+	if h.focused() != cs.input.recovery {
 		t.Errorf("focus is on %T, want the recovery code field", h.focused())
 	}
-	test.Type(cs.recovery, codes[0])
+	test.Type(cs.input.recovery, codes[0])
 	test.Tap(cs.submit)
 	h.wait()
 	sec := current[*securityScreen](h)
@@ -164,8 +164,8 @@ func TestSignInWithCodeOrRecoveryCode(t *testing.T) {
 	h.wait()
 	h.signIn()
 	cs = current[*codeSignInScreen](h)
-	test.Tap(cs.useRecovery)
-	test.Type(cs.recovery, codes[0])
+	test.Tap(cs.input.toggle)
+	test.Type(cs.input.recovery, codes[0])
 	test.Tap(cs.submit)
 	h.wait()
 	current[*codeSignInScreen](h)

@@ -142,57 +142,49 @@ func writePrivateFile(path, text string) error {
 // recoveryCodesRenewal asks for a current code and gets a new set of
 // recovery codes, then shows them in place of itself.
 type recoveryCodesRenewal struct {
-	app       *App
-	code      *codeEntry
-	activity  *widget.Activity
-	message   *messageLabel
-	countdown *countdown
-	box       *fyne.Container
-	onDone    func()
-	working   bool
+	app     *App
+	code    *codeEntry
+	message *messageLabel
+	sender  *sender
+	box     *fyne.Container
+	onDone  func()
 }
 
 // newRecoveryCodesRenewal returns the code step; onDone runs when the new
 // codes are saved, and onCancel, if not nil, adds a Cancel button that
 // goes away with the code step.
 func newRecoveryCodesRenewal(a *App, prompt string, onDone, onCancel func()) *recoveryCodesRenewal {
-	r := &recoveryCodesRenewal{app: a, activity: widget.NewActivity(), message: errorLine(), onDone: onDone}
-	r.countdown = newCountdown(a, "You can enter a code again in %s.")
+	r := &recoveryCodesRenewal{app: a, message: errorLine(), onDone: onDone}
 	r.code = newCodeEntry(func(string) { r.onSubmit() })
-	r.activity.Hide()
-	buttons := container.NewHBox(r.activity)
+	r.sender = newSender(a, "You can enter a code again in %s.", r.code)
+	buttons := container.NewHBox(r.sender.activity)
 	if onCancel != nil {
-		buttons.Objects = []fyne.CanvasObject{&widget.Button{Text: "Cancel", OnTapped: onCancel}, r.activity}
+		buttons.Objects = []fyne.CanvasObject{&widget.Button{Text: "Cancel", OnTapped: onCancel}, r.sender.activity}
 	}
 	r.box = container.NewVBox(
 		paragraph(prompt),
 		r.code,
 		buttons,
-		r.countdown.label,
+		r.sender.countdown.label,
 		r.message,
 	)
 	return r
 }
 
-func (r *recoveryCodesRenewal) stop() { r.countdown.cancel() }
+func (r *recoveryCodesRenewal) stop() { r.sender.stop() }
 
 func (r *recoveryCodesRenewal) onSubmit() {
-	if r.working || r.countdown.running() || len(r.code.Text) != codeDigits {
+	if !r.sender.ready() || len(r.code.Text) != codeDigits {
 		return
 	}
 	code := r.code.Text
-	r.working = true
-	r.code.Disable()
 	r.message.SetText("")
-	r.activity.Show()
-	r.activity.Start()
+	r.sender.setBusy(true)
 	api := r.app.api
 	r.app.background(func(ctx context.Context) func() {
 		res, err := api.RegenerateRecoveryCodes(ctx, code)
 		return func() {
-			r.working = false
-			r.activity.Stop()
-			r.activity.Hide()
+			r.sender.setBusy(false)
 			if err != nil {
 				r.onError(err)
 				return
@@ -213,14 +205,9 @@ func (r *recoveryCodesRenewal) onError(err error) {
 	}
 	r.code.SetText("")
 	showError(r.message, err)
-	if d, ok := retryAfter(err); ok {
-		r.countdown.start(d, func() {
-			r.message.SetText("")
-			r.code.Enable()
-			r.app.focus(r.code)
-		})
-		return
-	}
-	r.code.Enable()
+	r.sender.waitIfLimited(err, func() {
+		r.message.SetText("")
+		r.app.focus(r.code)
+	})
 	r.app.focus(r.code)
 }

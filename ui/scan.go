@@ -32,13 +32,11 @@ type scanScreen struct {
 	expires    *widget.Label
 	portalTime *widget.Label
 	message    *messageLabel
-	activity   *widget.Activity
 	regenerate *widget.Button
-	countdown  *countdown
+	sender     *sender
 	box        fyne.CanvasObject
 	stopTick   func()
 	deadline   time.Time
-	working    bool
 	expired    bool
 }
 
@@ -48,10 +46,10 @@ func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
 		expires:    &widget.Label{Wrapping: fyne.TextWrapWord},
 		portalTime: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance},
 		message:    errorLine(),
-		activity:   widget.NewActivity(),
 	}
-	s.countdown = newCountdown(a, "You can enter a code again in %s.")
 	s.code = newCodeEntry(func(string) { s.onSubmit() })
+	s.sender = newSender(a, "You can enter a code again in %s.", s.code)
+	s.sender.blocked = func() bool { return s.expired }
 	s.code.onEdit = func(text string) {
 		if text != "" {
 			a.setStep(8)
@@ -61,7 +59,6 @@ func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
 		a.show(newConfigureScreen(a))
 	}}
 	s.regenerate.Hide()
-	s.activity.Hide()
 	s.portalTime.Hide()
 
 	var qr fyne.CanvasObject
@@ -101,8 +98,8 @@ func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
 		paragraph("2. Add an account and scan this QR code. Save it on your device."),
 		paragraph("3. Enter the 6-digit code the app shows for it:"),
 		s.code,
-		container.NewHBox(s.activity, s.regenerate),
-		s.countdown.label,
+		container.NewHBox(s.sender.activity, s.regenerate),
+		s.sender.countdown.label,
 		s.message,
 		s.portalTime,
 	)
@@ -142,7 +139,7 @@ func (s *scanScreen) hidden() {
 	if s.stopTick != nil {
 		s.stopTick()
 	}
-	s.countdown.cancel()
+	s.sender.stop()
 }
 
 // tick updates the time left on the enrollment, and the portal's clock
@@ -190,25 +187,10 @@ func (s *scanScreen) onToggleKey() {
 	}
 }
 
-func (s *scanScreen) setBusy(on bool) {
-	s.working = on
-	if on {
-		s.code.Disable()
-		s.activity.Show()
-		s.activity.Start()
-		return
-	}
-	if !s.expired && !s.countdown.running() {
-		s.code.Enable()
-	}
-	s.activity.Stop()
-	s.activity.Hide()
-}
-
 // onSubmit sends the code once. It is never sent again automatically: if
 // the answer is lost, the security status tells whether it was accepted.
 func (s *scanScreen) onSubmit() {
-	if s.working || s.expired || s.countdown.running() {
+	if !s.sender.ready() {
 		return
 	}
 	code := s.code.Text
@@ -217,7 +199,7 @@ func (s *scanScreen) onSubmit() {
 		return
 	}
 	s.message.SetText("")
-	s.setBusy(true)
+	s.sender.setBusy(true)
 	api, id := s.app.api, s.enrollment.EnrollmentID
 	s.app.background(func(ctx context.Context) func() {
 		res, err := api.ConfirmTOTPEnrollment(ctx, id, code)
@@ -237,7 +219,7 @@ func lostAnswer(err error) bool {
 }
 
 func (s *scanScreen) onResult(res *client.RecoveryCodes, err error) {
-	s.setBusy(false)
+	s.sender.setBusy(false)
 	if err != nil {
 		s.onError(err)
 		return
@@ -251,13 +233,12 @@ func (s *scanScreen) onResult(res *client.RecoveryCodes, err error) {
 func (s *scanScreen) onLostAnswer(err error, status *client.SecurityStatus, statusErr error) {
 	s.app.log.Info("confirm answer lost", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err),
 		"status_read", statusErr == nil)
+	s.sender.setBusy(false)
 	if statusErr == nil && confirmedSince(s.before, &status.TwoFactor) {
-		s.setBusy(false)
 		s.app.twoFactor = &status.TwoFactor
 		s.app.show(newUpdatedScreen(s.app, nil))
 		return
 	}
-	s.setBusy(false)
 	s.code.SetText("")
 	if statusErr == nil {
 		s.message.SetText("Your code didn't reach the portal. Enter the next code from your authenticator app.")
@@ -296,15 +277,12 @@ func (s *scanScreen) onError(err error) {
 		s.portalTime.Show()
 		s.showPortalTime()
 	}
-	if d, ok := retryAfter(err); ok {
-		s.code.Disable()
-		s.countdown.start(d, func() {
-			s.message.SetText("")
-			if !s.expired {
-				s.code.Enable()
-				s.app.focus(s.code)
-			}
-		})
+	if s.sender.waitIfLimited(err, func() {
+		s.message.SetText("")
+		if !s.expired {
+			s.app.focus(s.code)
+		}
+	}) {
 		return
 	}
 	s.app.focus(s.code)

@@ -82,7 +82,7 @@ func TestReusedCodeAsksForTheNextOne(t *testing.T) {
 	test.Tap(h.app.header.signOut)
 	h.wait()
 	h.signIn()
-	test.Type(current[*codeSignInScreen](h).code, h.code(key, 0))
+	test.Type(current[*codeSignInScreen](h).input.code, h.code(key, 0))
 	h.wait()
 
 	// Replace the authenticator, confirming within the same step.
@@ -141,26 +141,26 @@ func TestRateLimitedCodesCountDown(t *testing.T) {
 	h := newHarness(t)
 	s, key := h.toQRStep()
 
-	for i := 0; i < 6 && !s.countdown.running(); i++ {
+	for i := 0; i < 6 && !s.sender.countdown.running(); i++ {
 		test.Type(s.code, wrongCode(h.code(key, 0)))
 		h.wait()
 	}
-	if !s.countdown.running() {
+	if !s.sender.countdown.running() {
 		t.Fatalf("no countdown after 6 wrong codes; message %q", s.message.Text)
 	}
 	if !strings.Contains(s.message.Text, "Too many attempts") || !s.code.Disabled() {
 		t.Errorf("message %q, code disabled %v", s.message.Text, s.code.Disabled())
 	}
-	if !strings.HasPrefix(s.countdown.label.Text, "You can enter a code again in 5:00") &&
-		!strings.HasPrefix(s.countdown.label.Text, "You can enter a code again in 4:") {
-		t.Errorf("countdown = %q", s.countdown.label.Text)
+	if !strings.HasPrefix(s.sender.countdown.label.Text, "You can enter a code again in 5:00") &&
+		!strings.HasPrefix(s.sender.countdown.label.Text, "You can enter a code again in 4:") {
+		t.Errorf("countdown = %q", s.sender.countdown.label.Text)
 	}
 
 	h.local.Advance(5*time.Minute + time.Second)
 	h.clock.Advance(5*time.Minute + time.Second)
 	h.ticker.tick()
-	if s.countdown.running() || s.code.Disabled() {
-		t.Fatalf("after Retry-After: countdown %v, code disabled %v", s.countdown.running(), s.code.Disabled())
+	if s.sender.countdown.running() || s.code.Disabled() {
+		t.Fatalf("after Retry-After: countdown %v, code disabled %v", s.sender.countdown.running(), s.code.Disabled())
 	}
 	// The shared secret has 10 minutes; 5 have passed.
 	test.Type(s.code, h.code(key, 0))

@@ -18,22 +18,19 @@ import (
 type signInScreen struct {
 	app *App
 
-	portal    *widget.SelectEntry
-	username  *widget.Entry
-	password  *widget.Entry
-	submit    *widget.Button
-	activity  *widget.Activity
-	status    *messageLabel
-	message   *messageLabel
-	countdown *countdown
-	box       fyne.CanvasObject
-	working   bool
+	portal   *widget.SelectEntry
+	username *widget.Entry
+	password *widget.Entry
+	submit   *widget.Button
+	status   *messageLabel
+	message  *messageLabel
+	sender   *sender
+	box      fyne.CanvasObject
 }
 
 // newSignInScreen returns the sign-in screen for the portal at address.
 func newSignInScreen(a *App, address string) *signInScreen {
-	s := &signInScreen{app: a, activity: widget.NewActivity(), status: newMessageLabel(widget.MediumImportance), message: errorLine()}
-	s.countdown = newCountdown(a, "You can try again in %s.")
+	s := &signInScreen{app: a, status: newMessageLabel(widget.MediumImportance), message: errorLine()}
 
 	recent := a.prefs.recentPortals()
 	if a.cfg.Demo != nil {
@@ -55,7 +52,7 @@ func newSignInScreen(a *App, address string) *signInScreen {
 	s.password = widget.NewPasswordEntry()
 	s.password.OnSubmitted = func(string) { s.onSubmit() }
 	s.submit = &widget.Button{Text: "Sign in", Importance: widget.HighImportance, OnTapped: s.onSubmit}
-	s.activity.Hide()
+	s.sender = newSender(a, "You can try again in %s.", s.submit, s.portal, s.username, s.password)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Portal address", s.portal),
@@ -72,8 +69,8 @@ func newSignInScreen(a *App, address string) *signInScreen {
 	}
 	s.box = column(append(parts,
 		form,
-		container.NewHBox(s.submit, s.activity, s.status),
-		s.countdown.label,
+		container.NewHBox(s.submit, s.sender.activity, s.status),
+		s.sender.countdown.label,
 		s.message,
 	)...)
 	return s
@@ -95,7 +92,7 @@ func (s *signInScreen) shown() {
 	}
 }
 
-func (s *signInScreen) hidden() { s.countdown.cancel() }
+func (s *signInScreen) hidden() { s.sender.stop() }
 
 // onPortalChanged offers the username last used on the chosen portal.
 func (s *signInScreen) onPortalChanged(address string) {
@@ -105,36 +102,18 @@ func (s *signInScreen) onPortalChanged(address string) {
 }
 
 // busy reports whether a sign-in is under way.
-func (s *signInScreen) busy() bool { return s.working }
+func (s *signInScreen) busy() bool { return s.sender.working }
 
-// setBusy shows activity and disables what would sign in twice.
+// setBusy shows activity and a status, and disables what would sign in twice.
 func (s *signInScreen) setBusy(on bool, status string) {
-	s.working = on
 	s.status.SetText(status)
-	for _, w := range []fyne.Disableable{s.portal, s.username, s.password} {
-		if on {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
-	if on {
-		s.submit.Disable()
-		s.activity.Show()
-		s.activity.Start()
-	} else {
-		if !s.countdown.running() {
-			s.submit.Enable()
-		}
-		s.activity.Stop()
-		s.activity.Hide()
-	}
+	s.sender.setBusy(on)
 }
 
 // onSubmit signs in: Login, then the account's security status, so that
 // the Security page opens complete.
 func (s *signInScreen) onSubmit() {
-	if s.working || s.countdown.running() {
+	if !s.sender.ready() {
 		return
 	}
 	address := strings.TrimSpace(s.portal.Text)
@@ -194,13 +173,8 @@ func (s *signInScreen) onLoginResult(api PortalAPI, username string, res *client
 // onError shows why the sign-in failed and puts the focus where the fix is.
 func (s *signInScreen) onError(err error) {
 	s.app.log.Info("sign-in failed", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err))
-	s.message.SetText(userMessage(err))
-	if d, ok := retryAfter(err); ok {
-		s.submit.Disable()
-		s.countdown.start(d, func() {
-			s.submit.Enable()
-			s.message.SetText("")
-		})
+	showError(s.message, err)
+	if s.sender.waitIfLimited(err, func() { s.message.SetText("") }) {
 		return
 	}
 	switch {

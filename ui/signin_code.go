@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,41 +20,33 @@ type codeSignInScreen struct {
 	username  string
 	challenge *client.MFAChallenge
 
-	code        *codeEntry
-	recovery    *widget.Entry
-	useRecovery *widget.Button
-	submit      *widget.Button
-	back        *widget.Button
-	prompt      *widget.Label
-	activity    *widget.Activity
-	message     *messageLabel
-	countdown   *countdown
-	box         fyne.CanvasObject
-	byRecovery  bool
-	working     bool
+	input   *factorInput
+	submit  *widget.Button
+	back    *widget.Button
+	message *messageLabel
+	sender  *sender
+	box     fyne.CanvasObject
 }
 
 // newCodeSignInScreen returns the code step of the sign-in to api.
 func newCodeSignInScreen(a *App, api PortalAPI, username string, challenge *client.MFAChallenge) *codeSignInScreen {
-	s := &codeSignInScreen{app: a, api: api, username: username, challenge: challenge,
-		activity: widget.NewActivity(), message: errorLine()}
-	s.countdown = newCountdown(a, "You can try again in %s.")
-	s.code = newCodeEntry(func(string) { s.onSubmit() })
-	s.recovery = &widget.Entry{PlaceHolder: "Recovery code", OnSubmitted: func(string) { s.onSubmit() }}
-	s.recovery.Hide()
-	s.useRecovery = &widget.Button{Text: "Use a recovery code instead", Importance: widget.LowImportance, OnTapped: s.onToggleRecovery}
+	s := &codeSignInScreen{app: a, api: api, username: username, challenge: challenge, message: errorLine()}
+	s.input = newFactorInput(a,
+		"Open your authenticator app and enter the 6-digit code it shows for this portal.",
+		"Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.",
+		false, s.onSubmit)
+	s.input.onSwitch = func() { s.message.SetText("") }
 	s.submit = &widget.Button{Text: "Sign in", Importance: widget.HighImportance, OnTapped: s.onSubmit}
 	s.back = &widget.Button{Text: "Back", OnTapped: func() { a.showSignIn(api.Address(), nil) }}
-	s.prompt = paragraph("Open your authenticator app and enter the 6-digit code it shows for this portal.")
-	s.activity.Hide()
+	s.sender = newSender(a, "You can try again in %s.", s.submit, append(s.input.controls(), s.back)...)
 	s.box = column(
 		heading("Enter your code"),
-		s.prompt,
-		s.code,
-		s.recovery,
-		container.NewHBox(s.useRecovery),
-		container.NewHBox(s.submit, s.back, s.activity),
-		s.countdown.label,
+		s.input.prompt,
+		s.input.code,
+		s.input.recovery,
+		container.NewHBox(s.input.toggle),
+		container.NewHBox(s.submit, s.back, s.sender.activity),
+		s.sender.countdown.label,
 		s.message,
 	)
 	return s
@@ -65,94 +56,37 @@ func (s *codeSignInScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *codeSignInScreen) articleStep() int { return 1 }
 
-func (s *codeSignInScreen) shown() { s.app.focus(s.field()) }
+func (s *codeSignInScreen) shown() { s.app.focus(s.input.field()) }
 
-func (s *codeSignInScreen) hidden() { s.countdown.cancel() }
-
-// field is the entry in use: the code, or the recovery code.
-func (s *codeSignInScreen) field() fyne.Focusable {
-	if s.byRecovery {
-		return s.recovery
-	}
-	return s.code
-}
-
-// onToggleRecovery switches between the authenticator code and a recovery code.
-func (s *codeSignInScreen) onToggleRecovery() {
-	s.byRecovery = !s.byRecovery
-	s.message.SetText("")
-	if s.byRecovery {
-		s.code.Hide()
-		s.recovery.Show()
-		s.useRecovery.SetText("Use the code from the app instead")
-		s.prompt.SetText("Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.")
-	} else {
-		s.recovery.Hide()
-		s.code.Show()
-		s.useRecovery.SetText("Use a recovery code instead")
-		s.prompt.SetText("Open your authenticator app and enter the 6-digit code it shows for this portal.")
-	}
-	s.app.focus(s.field())
-}
-
-func (s *codeSignInScreen) setBusy(on bool) {
-	s.working = on
-	for _, w := range []fyne.Disableable{s.code, s.recovery, s.useRecovery, s.back} {
-		if on {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
-	if on {
-		s.submit.Disable()
-		s.activity.Show()
-		s.activity.Start()
-	} else {
-		if !s.countdown.running() {
-			s.submit.Enable()
-		}
-		s.activity.Stop()
-		s.activity.Hide()
-	}
-}
+func (s *codeSignInScreen) hidden() { s.sender.stop() }
 
 // onSubmit sends the code (never retried automatically) and, once signed
 // in, reads the security status for the Security page.
 func (s *codeSignInScreen) onSubmit() {
-	if s.working || s.countdown.running() {
+	if !s.sender.ready() {
 		return
 	}
-	var factor client.SecondFactor
-	if s.byRecovery {
-		rc := strings.TrimSpace(s.recovery.Text)
-		if rc == "" {
-			s.message.SetText("Enter one of your recovery codes.")
-			return
-		}
-		factor = client.RecoveryCode(rc)
-	} else {
-		if len(s.code.Text) != codeDigits {
-			s.message.SetText("Enter the 6-digit code from your authenticator app.")
-			return
-		}
-		factor = client.TOTPCode(s.code.Text)
+	factor, missing := s.input.factor()
+	if missing != "" {
+		s.message.SetText(missing)
+		return
 	}
 	s.message.SetText("")
-	s.setBusy(true)
+	s.sender.setBusy(true)
+	api, token := s.api, s.challenge.MFAToken
 	s.app.background(func(ctx context.Context) func() {
-		sess, err := s.api.LoginMFA(ctx, s.challenge.MFAToken, factor)
+		sess, err := api.LoginMFA(ctx, token, factor)
 		var status *client.SecurityStatus
 		var statusErr error
 		if err == nil {
-			status, statusErr = s.api.GetSecurity(ctx)
+			status, statusErr = api.GetSecurity(ctx)
 		}
 		return func() { s.onResult(sess, status, statusErr, err) }
 	})
 }
 
 func (s *codeSignInScreen) onResult(sess *client.Session, status *client.SecurityStatus, statusErr, err error) {
-	s.setBusy(false)
+	s.sender.setBusy(false)
 	if err != nil {
 		s.onError(err)
 		return
@@ -171,15 +105,8 @@ func (s *codeSignInScreen) onError(err error) {
 		s.app.showSignIn(s.api.Address(), err)
 		return
 	}
-	s.message.SetText(userMessage(err))
-	s.code.SetText("")
-	s.recovery.SetText("")
-	if d, ok := retryAfter(err); ok {
-		s.submit.Disable()
-		s.countdown.start(d, func() {
-			s.submit.Enable()
-			s.message.SetText("")
-		})
-	}
-	s.app.focus(s.field())
+	showError(s.message, err)
+	s.input.clear()
+	s.sender.waitIfLimited(err, func() { s.message.SetText("") })
+	s.app.focus(s.input.field())
 }

@@ -47,27 +47,27 @@ func TestSignInRateLimitedCountsDown(t *testing.T) {
 	s := current[*signInScreen](h)
 	s.portal.SetText(h.portalURL())
 	s.username.SetText(portal.DemoUsername)
-	for i := 0; i < 15 && !s.countdown.running(); i++ {
+	for i := 0; i < 15 && !s.sender.countdown.running(); i++ {
 		test.Type(s.password, "wrong-password")
 		test.Tap(s.submit)
 		h.wait()
 	}
-	if !s.countdown.running() {
+	if !s.sender.countdown.running() {
 		t.Fatalf("no countdown after 15 wrong passwords: %q", s.message.Text)
 	}
-	if !s.submit.Disabled() || !strings.HasPrefix(s.countdown.label.Text, "You can try again in ") {
-		t.Errorf("submit disabled %v, countdown %q", s.submit.Disabled(), s.countdown.label.Text)
+	if !s.submit.Disabled() || !strings.HasPrefix(s.sender.countdown.label.Text, "You can try again in ") {
+		t.Errorf("submit disabled %v, countdown %q", s.submit.Disabled(), s.sender.countdown.label.Text)
 	}
-	before := s.countdown.label.Text
+	before := s.sender.countdown.label.Text
 	h.local.Advance(61 * time.Second)
 	h.ticker.tick()
-	if s.countdown.label.Text == before {
+	if s.sender.countdown.label.Text == before {
 		t.Errorf("countdown did not move: %q", before)
 	}
 	h.local.Advance(time.Hour)
 	h.ticker.tick()
-	if s.countdown.running() || s.submit.Disabled() {
-		t.Errorf("after the wait: countdown %v, submit disabled %v", s.countdown.running(), s.submit.Disabled())
+	if s.sender.countdown.running() || s.submit.Disabled() {
+		t.Errorf("after the wait: countdown %v, submit disabled %v", s.sender.countdown.running(), s.submit.Disabled())
 	}
 }
 
@@ -225,7 +225,7 @@ func TestCodeStepExpiredChallengeGoesBack(t *testing.T) {
 	h.signIn()
 	cs := current[*codeSignInScreen](h)
 	h.clock.Advance(6 * time.Minute)
-	test.Type(cs.code, h.code(key, 0))
+	test.Type(cs.input.code, h.code(key, 0))
 	h.wait()
 	s := current[*signInScreen](h)
 	if !strings.Contains(s.message.Text, "took too long") {
