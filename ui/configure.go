@@ -36,15 +36,11 @@ type configureScreen struct {
 
 	require  *yesNoSwitch
 	generate *widget.Button
-	password *widget.Entry
-	passForm *fyne.Container
+	reauth   *reauthInput
 	message  *messageLabel
 	sender   *sender
 	genBox   *fyne.Container
 	box      fyne.CanvasObject
-	// needPassword: the portal asked for the password again
-	// (reauth_required); it goes with the next Generate.
-	needPassword bool
 	// replaceConfirmed: the person agreed to replace the authenticator.
 	replaceConfirmed bool
 }
@@ -56,10 +52,8 @@ func newConfigureScreen(a *App) *configureScreen {
 	s.require = newYesNoSwitch(configured, s.onRequireChanged)
 
 	s.generate = &widget.Button{Text: "Generate shared secret", Importance: widget.HighImportance, OnTapped: s.onGenerate}
-	s.password = widget.NewPasswordEntry()
-	s.password.OnSubmitted = func(string) { s.onGenerate() }
-	s.passForm = reauthForm(s.password)
-	s.sender = newSender(a, "You can try again in %s.", s.generate, s.password, s.require)
+	s.reauth = newReauthInput(a, s.onGenerate)
+	s.sender = newSender(a, "You can try again in %s.", s.generate, s.reauth.password, s.require)
 
 	back := &widget.Button{Text: "Back to Security", OnTapped: func() { a.show(newSecurityScreen(a)) }}
 	parts := []fyne.CanvasObject{
@@ -72,7 +66,7 @@ func newConfigureScreen(a *App) *configureScreen {
 			subheading("Move to a new phone or app"),
 			paragraph("Generate a new shared secret and scan it with the new authenticator app. "+
 				"The current one keeps working until you confirm the new code."),
-			s.passForm,
+			s.reauth.form,
 			container.NewHBox(s.generate, s.sender.activity),
 			s.sender.countdown.label,
 			s.message,
@@ -89,7 +83,7 @@ func newConfigureScreen(a *App) *configureScreen {
 			paragraph("The shared secret links your authenticator app to this account. "+
 				"The next screen shows it as a QR code for you to scan."),
 			newBanner(bannerInfo, "Nothing changes on your account until you enter the code from your authenticator app."),
-			s.passForm,
+			s.reauth.form,
 			container.NewHBox(s.generate, s.sender.activity),
 			s.sender.countdown.label,
 			s.message,
@@ -145,9 +139,8 @@ func (s *configureScreen) onGenerate() {
 	if !s.sender.ready() {
 		return
 	}
-	if s.needPassword && s.password.Text == "" {
-		s.message.SetText("Enter your portal password.")
-		s.app.focus(s.password)
+	if missing := s.reauth.missing(); missing != "" {
+		s.message.SetText(missing)
 		return
 	}
 	if s.configured() && !s.replaceConfirmed {
@@ -178,10 +171,7 @@ func (s *configureScreen) confirmReplace() {
 func (s *configureScreen) start(replace bool) {
 	s.message.SetText("")
 	s.sender.setBusy(true)
-	api, password := s.app.api, ""
-	if s.needPassword {
-		password = s.password.Text
-	}
+	api, password := s.app.api, s.reauth.value()
 	s.app.background(func(ctx context.Context) func() {
 		e, err := api.StartTOTPEnrollment(ctx, replace, password)
 		return func() {
@@ -190,7 +180,6 @@ func (s *configureScreen) start(replace bool) {
 				s.onError(err)
 				return
 			}
-			s.password.SetText("")
 			s.app.show(newScanScreen(s.app, e, replace))
 		}
 	})
@@ -208,14 +197,10 @@ func (s *configureScreen) onError(err error) {
 		s.confirmReplace()
 		return
 	case errors.Is(err, client.ErrReauthRequired):
-		s.needPassword = true
-		s.passForm.Show()
 		s.generate.SetText("Continue")
-		s.app.focus(s.password)
+	}
+	if s.reauth.handle(err, s.message) {
 		return
-	case errors.Is(err, client.ErrInvalidPassword):
-		s.password.SetText("")
-		s.app.focus(s.password)
 	}
 	showError(s.message, err)
 	s.sender.waitIfLimited(err, func() { s.message.SetText("") })

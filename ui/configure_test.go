@@ -90,17 +90,17 @@ func TestGenerateAsksForThePasswordAgain(t *testing.T) {
 	test.Tap(c.require)
 	test.Tap(c.generate)
 	h.wait()
-	if !c.passForm.Visible() || c.generate.Text != "Continue" || h.focused() != c.password {
-		t.Fatalf("password form visible %v, button %q, focus %T", c.passForm.Visible(), c.generate.Text, h.focused())
+	if !c.reauth.form.Visible() || c.generate.Text != "Continue" || h.focused() != c.reauth.password {
+		t.Fatalf("password form visible %v, button %q, focus %T", c.reauth.form.Visible(), c.generate.Text, h.focused())
 	}
-	test.Type(c.password, "wrong password")
+	test.Type(c.reauth.password, "wrong password")
 	test.Tap(c.generate)
 	h.wait()
-	if !strings.Contains(c.message.Text, "password isn't right") || c.password.Text != "" {
-		t.Errorf("wrong password: message %q, field %q", c.message.Text, c.password.Text)
+	if !strings.Contains(c.message.Text, "password isn't right") || c.reauth.password.Text != "" {
+		t.Errorf("wrong password: message %q, field %q", c.message.Text, c.reauth.password.Text)
 	}
-	test.Type(c.password, portal.DemoPassword)
-	c.password.TypedKey(&fyneKeyReturn)
+	test.Type(c.reauth.password, portal.DemoPassword)
+	c.reauth.password.TypedKey(&fyneKeyReturn)
 	h.wait()
 	current[*scanScreen](h)
 }

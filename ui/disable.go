@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,16 +15,13 @@ import (
 type disableScreen struct {
 	app *App
 
-	input    *factorInput
-	password *widget.Entry
-	passForm *fyne.Container
-	turnOff  *widget.Button
-	cancel   *widget.Button
-	message  *messageLabel
-	sender   *sender
-	box      fyne.CanvasObject
-	// needPassword: the portal asked for the password again.
-	needPassword bool
+	input   *factorInput
+	reauth  *reauthInput
+	turnOff *widget.Button
+	cancel  *widget.Button
+	message *messageLabel
+	sender  *sender
+	box     fyne.CanvasObject
 }
 
 func newDisableScreen(a *App) *disableScreen {
@@ -37,12 +33,10 @@ func newDisableScreen(a *App) *disableScreen {
 		"To confirm, enter one of your recovery codes and press the button below.",
 		true, s.onSubmit)
 	s.input.onSwitch = func() { s.message.SetText("") }
-	s.password = widget.NewPasswordEntry()
-	s.password.OnSubmitted = func(string) { s.onSubmit() }
-	s.passForm = reauthForm(s.password)
+	s.reauth = newReauthInput(a, s.onSubmit)
 	s.turnOff = &widget.Button{Text: "Turn off two-factor authentication", Importance: widget.DangerImportance, OnTapped: s.onSubmit}
 	s.cancel = &widget.Button{Text: "Cancel", OnTapped: func() { a.show(newSecurityScreen(a)) }}
-	s.sender = newSender(a, "You can try again in %s.", s.turnOff, append(s.input.controls(), s.password, s.cancel)...)
+	s.sender = newSender(a, "You can try again in %s.", s.turnOff, append(s.input.controls(), s.reauth.password, s.cancel)...)
 	s.box = column(
 		heading("Turn off two-factor authentication?"),
 		newBanner(bannerWarning, "Turning it off removes your authenticator app and your recovery codes from this account, "+
@@ -51,23 +45,12 @@ func newDisableScreen(a *App) *disableScreen {
 		s.input.code,
 		s.input.recovery,
 		container.NewHBox(s.input.toggle),
-		s.passForm,
+		s.reauth.form,
 		container.NewHBox(s.turnOff, s.cancel, s.sender.activity),
 		s.sender.countdown.label,
 		s.message,
 	)
 	return s
-}
-
-// reauthForm is the password asked for again, in place, when the portal
-// answers reauth_required.
-func reauthForm(password *widget.Entry) *fyne.Container {
-	password.PlaceHolder = "Your portal password"
-	f := container.NewVBox(
-		paragraph("For your security, the portal needs your password again, because you signed in more than 10 minutes ago."),
-		widget.NewForm(widget.NewFormItem("Password", password)))
-	f.Hide()
-	return f
 }
 
 func (s *disableScreen) content() fyne.CanvasObject { return s.box }
@@ -89,17 +72,13 @@ func (s *disableScreen) onSubmit() {
 		s.app.focus(s.input.field())
 		return
 	}
-	if s.needPassword && s.password.Text == "" {
-		s.message.SetText("Enter your portal password.")
-		s.app.focus(s.password)
+	if missing := s.reauth.missing(); missing != "" {
+		s.message.SetText(missing)
 		return
 	}
 	s.message.SetText("")
 	s.sender.setBusy(true)
-	api, password := s.app.api, ""
-	if s.needPassword {
-		password = s.password.Text
-	}
+	api, password := s.app.api, s.reauth.value()
 	s.app.background(func(ctx context.Context) func() {
 		status, err := api.DisableTwoFactor(ctx, factor, password)
 		return func() {
@@ -120,17 +99,7 @@ func (s *disableScreen) onError(err error) {
 	if s.app.sessionEnded(err) {
 		return
 	}
-	switch {
-	case errors.Is(err, client.ErrReauthRequired):
-		s.needPassword = true
-		s.passForm.Show()
-		s.message.SetText("")
-		s.app.focus(s.password)
-		return
-	case errors.Is(err, client.ErrInvalidPassword):
-		s.password.SetText("")
-		showError(s.message, err)
-		s.app.focus(s.password)
+	if s.reauth.handle(err, s.message) {
 		return
 	}
 	s.input.clear()
