@@ -4,9 +4,16 @@
 # Every go command here uses the pinned toolchain; the go command fetches it
 # from the module proxy on first use. The machine's own Go may be vulnerable.
 export GOTOOLCHAIN := go1.27.3
-# migrated_fynedo: our UI code updates widgets only through fyne.Do, so Fyne
-# can drop its internal locking; `fyne build` sets the same tag from FyneApp.toml.
-export GOFLAGS := -tags=migrated_fynedo
+# Build tags:
+# - migrated_fynedo: our UI code updates widgets only through fyne.Do, so Fyne
+#   can drop its internal locking; `fyne build` sets the same tag from
+#   FyneApp.toml.
+# - no_emoji: leaves out Fyne's 4 MB colour emoji font, which the app never
+#   shows (system fonts still cover any character): Fyne parses it again for
+#   each text style, and without it the app takes 14 MB less memory (PSS
+#   114 → 100 MiB 2 s after launch under Xvfb) and the binary 4 MB less.
+TAGS := migrated_fynedo,no_emoji
+export GOFLAGS := -tags=$(TAGS)
 # The Go vulnerability database release the offline scan uses; raise it on
 # purpose, in a commit of its own.
 export VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
@@ -57,10 +64,10 @@ vet:
 	$(GO) vet ./...
 
 staticcheck:
-	$(GO) tool staticcheck -tags migrated_fynedo ./...
+	$(GO) tool staticcheck -tags $(TAGS) ./...
 
 vulncheck:
-	./scripts/vulncheck.sh -tags migrated_fynedo
+	./scripts/vulncheck.sh -tags $(TAGS)
 
 # Further targets, one file per area (journey screenshots, benchmarks…).
 -include mk/*.mk

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 
 out=${1:-docs/bench.md}
 runs=${BENCH_RUNS:-5}
-export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} GOFLAGS=${GOFLAGS:--tags=migrated_fynedo}
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} GOFLAGS=${GOFLAGS:--tags=migrated_fynedo,no_emoji}
 # $EPOCHREALTIME in this shell only, with a dot whatever the locale.
 LC_NUMERIC=C
 
