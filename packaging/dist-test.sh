@@ -9,6 +9,8 @@
 #   - the exe: GUI subsystem, only Windows' own DLLs, icon and version
 #     resources; the MSI: Program Files, Start-menu shortcut, UpgradeCode,
 #     major upgrade, and the same signed exe inside;
+#   - Wine's msiexec installs the MSI, upgrades it with a newer version,
+#     refuses the older one over it, and uninstalls it without a trace;
 #   - both Windows files carry a signature that verifies against the
 #     certificate in dist/, and stops verifying when a byte changes or another
 #     certificate is trusted.
@@ -306,6 +308,56 @@ msi_payload() {
 	[ "$(cat "$tmp/files")" = "./$APP_NAME/$PKG_NAME.exe" ] && cmp "$tmp/msi/$APP_NAME/$PKG_NAME.exe" "$exe"
 }
 check "msi: holds the signed exe, and nothing else, as $APP_NAME\\$PKG_NAME.exe" msi_payload
+
+# --- the MSI under Wine's msiexec ------------------------------------------
+# Wine's Windows Installer (an emulation, not Windows) runs the MSI's own
+# tables: install, upgrade by a newer version, a downgrade refused, uninstall.
+# The newer version is this MSI rebuilt with the patch number raised.
+export WINEPREFIX=$tmp/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+next_version=${V%.*}.$((${V##*.} + 1))
+next_msi=$tmp/next.msi
+uninstall_key='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall'
+program_dir="$WINEPREFIX/drive_c/Program Files/$APP_NAME"
+
+# registered: the product codes Windows Installer has registered, one a line.
+registered() {
+	wine reg query "$uninstall_key" 2>/dev/null | tr -d '\r' | sed -n 's/.*\\{\(.*\)}$/\1/p' | sort
+}
+# shortcuts: the Start-menu shortcuts named after the app, wherever Wine put them.
+shortcuts() { find "$WINEPREFIX/drive_c" -path '*Start Menu*' -name "$APP_NAME.lnk"; }
+
+wine_install() {
+	wineboot -i >/dev/null 2>&1 && wineserver -w
+	(cd "$tmp" && mkdir next && cp "$exe" next/$PKG_NAME.exe &&
+		cd "$REPO_ROOT" && go run ./packaging/distmeta ico -out "$tmp/next/$PKG_NAME.ico") &&
+		make_msi "$next_msi" "$next_version" "$tmp/next/$PKG_NAME.exe" "$tmp/next/$PKG_NAME.ico" >/dev/null || return 1
+	wine msiexec /i "$msi" /qn || { echo "msiexec /i exited $?"; return 1; }
+	cmp "$program_dir/$PKG_NAME.exe" "$exe" && shortcuts | grep . &&
+		[ "$(registered)" = "$product_code" ] &&
+		wine reg query "$uninstall_key\\{$product_code}" /v DisplayVersion | tr -d '\r' | grep -E "DisplayVersion.*$(re "$V")\$"
+}
+check "msi (Wine's msiexec): installs the exe into Program Files\\$APP_NAME, the shortcut, and registers $V" wine_install
+wine_upgrade() {
+	wine msiexec /i "$next_msi" /qn || { echo "msiexec /i exited $?"; return 1; }
+	registered
+	[ "$(registered)" = "$(msi_guid ProductCode "$next_version")" ] && [ -f "$program_dir/$PKG_NAME.exe" ] &&
+		[ "$(shortcuts | wc -l)" = 1 ]
+}
+check "msi (Wine's msiexec): version $next_version replaces $V in place" wine_upgrade
+wine_no_downgrade() {
+	if wine msiexec /i "$msi" /qn; then echo "msiexec installed $V over $next_version"; return 1; fi
+	[ "$(registered)" = "$(msi_guid ProductCode "$next_version")" ]
+}
+check "msi (Wine's msiexec): $V does not install over $next_version" wine_no_downgrade
+wine_uninstall() {
+	wine msiexec /x "$next_msi" /qn || { echo "msiexec /x exited $?"; return 1; }
+	local left
+	left=$(find "$WINEPREFIX/drive_c" -iname "*$PKG_NAME*" -o -iname "$APP_NAME*" -o -iname "*$(msi_guid ProductCode "$next_version")*")
+	[ -z "$left" ] || { echo "left behind:"; echo "$left"; return 1; }
+	[ -z "$(registered)" ] || { echo "still registered: $(registered)"; return 1; }
+}
+check "msi (Wine's msiexec): uninstalling leaves no file, shortcut or registration" wine_uninstall
+wineserver -k 2>/dev/null || true
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -177,26 +177,10 @@ build_windows() {
 	"$PACKAGING/sign.sh" "$cert" "$work/windows/$PKG_NAME.exe"
 	cp "$work/windows/$PKG_NAME.exe" "$exe"
 
-	# The MSI holds the signed exe; its codes follow from the version (and
-	# the exe), so no GUID needs to be stored per release.
-	local product_code package_code exe_sum
-	exe_sum=$(sha256sum "$exe" | cut -d' ' -f1)
-	product_code=$(cd "$REPO_ROOT" && go run ./packaging/distmeta guid "$MSI_UPGRADE_CODE" ProductCode "$VERSION")
-	package_code=$(cd "$REPO_ROOT" && go run ./packaging/distmeta guid "$MSI_UPGRADE_CODE" PackageCode "$VERSION" "$exe_sum")
+	# The MSI holds the signed exe.
 	(cd "$REPO_ROOT" && go run ./packaging/distmeta ico -src "$src/assets/Icon.png" -out "$work/windows/$PKG_NAME.ico")
 	touch -d "@$SOURCE_DATE_EPOCH" "$work/windows/$PKG_NAME.exe" "$work/windows/$PKG_NAME.ico"
-	# wixl and msibuild stamp the MSI's summary with the current time (and
-	# wixl with a random package code): faketime makes the time
-	# SOURCE_DATE_EPOCH, and msibuild writes the package code, so that the
-	# same commit gives the same MSI.
-	local now
-	now=$(date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%d %H:%M:%S')
-	(cd "$work/windows" && faketime "$now" wixl -a x64 -o "$msi.unsigned" \
-		-D Name="$APP_NAME" -D Manufacturer="$MSI_MANUFACTURER" -D Version="$VERSION" \
-		-D Website="$APP_WEBSITE" -D ProductCode="$product_code" -D PackageCode="$package_code" \
-		-D ExePath="$PKG_NAME.exe" -D IconPath="$PKG_NAME.ico" "$PACKAGING/windows/partnersecurity.wxs")
-	faketime "$now" msibuild "$msi.unsigned" -s "$APP_NAME $VERSION installer" "$MSI_MANUFACTURER" \
-		"x64;1033" "{$package_code}"
+	make_msi "$msi.unsigned" "$VERSION" "$work/windows/$PKG_NAME.exe" "$work/windows/$PKG_NAME.ico"
 	"$PACKAGING/sign.sh" "$cert" "$msi.unsigned"
 	mv "$msi.unsigned" "$msi"
 	write_checksum "$exe"

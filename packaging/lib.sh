@@ -77,3 +77,35 @@ stage_source() {
 		while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
 		tar --null -T - -cf -) | tar -xf - -C "$1"
 }
+
+# msi_guid NAME...: the name-based GUID of NAME... under the UpgradeCode.
+msi_guid() {
+	(cd "$REPO_ROOT" && go run ./packaging/distmeta guid "$MSI_UPGRADE_CODE" "$@")
+}
+
+# make_msi OUT VERSION EXE ICO: builds the MSI of packaging/windows around EXE
+# (installed as partnersecurity.exe) for VERSION, with the icon ICO in the same
+# directory as EXE (wixl takes only relative paths). Its codes follow from the
+# version and the exe, so no GUID is stored per release: the ProductCode from
+# VERSION, the PackageCode from VERSION and the exe's SHA-256. wixl and msibuild
+# stamp the summary with the current time (and wixl with a random package
+# code): faketime makes the time SOURCE_DATE_EPOCH and msibuild writes the
+# package code, so that the same inputs give the same MSI.
+make_msi() {
+	local out=$1 version=$2 exe=$3 ico=$4 dir product_code package_code now
+	dir=$(dirname "$exe")
+	[ "$(dirname "$ico")" = "$dir" ] || die "make_msi: $ico is not beside $exe"
+	product_code=$(msi_guid ProductCode "$version") || return 1
+	package_code=$(msi_guid PackageCode "$version" "$(sha256sum "$exe" | cut -d' ' -f1)") || return 1
+	now=$(date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%d %H:%M:%S')
+	rm -f "$out"
+	if ! (cd "$dir" && TZ=UTC faketime "$now" wixl -a x64 -o "$out" \
+		-D Name="$APP_NAME" -D Manufacturer="$MSI_MANUFACTURER" -D Version="$version" \
+		-D Website="$APP_WEBSITE" -D ProductCode="$product_code" -D PackageCode="$package_code" \
+		-D ExePath="$(basename "$exe")" -D IconPath="$(basename "$ico")" \
+		"$PACKAGING/windows/partnersecurity.wxs") || [ ! -s "$out" ]; then
+		die "wixl failed"
+	fi
+	TZ=UTC faketime "$now" msibuild "$out" -s "$APP_NAME $version installer" "$MSI_MANUFACTURER" \
+		"x64;1033" "{$package_code}" || die "msibuild failed"
+}
