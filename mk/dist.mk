@@ -7,9 +7,10 @@
 # tools (dpkg-shlibdeps) and xz for the Linux packages.
 DIST_PKGS := gcc-mingw-w64-x86-64 wixl msitools osslsigncode openssl faketime \
 	dpkg-dev xz-utils git
-# To check: PE inspection, the desktop-file and Debian-policy checkers, and
+# To check: PE inspection, the desktop-file, AppStream and Debian-policy checkers, and
 # Wine, whose msiexec installs, upgrades and removes the MSI.
-DIST_TEST_PKGS := binutils-mingw-w64-x86-64 icoutils desktop-file-utils lintian wine wine64
+DIST_TEST_PKGS := binutils-mingw-w64-x86-64 icoutils desktop-file-utils appstream lintian \
+	wine wine64
 
 .PHONY: dist dist-linux dist-windows dist-test dist-reproducible deps-dist
 

@@ -141,6 +141,8 @@ desktop_entry() {
 	desktop-file-validate "$f" && grep -qx "Exec=$PKG_NAME" "$f" && grep -qx "Icon=$APP_ID" "$f"
 }
 check "deb: desktop file is valid and starts the installed binary" desktop_entry
+check "deb: AppStream data is valid (software centres list the app by it)" \
+	appstreamcli validate --no-net --pedantic "$tmp/debroot/usr/share/metainfo/$APP_ID.metainfo.xml"
 check "deb: lintian reports no errors or warnings" lintian --fail-on error,warning "$deb"
 
 # --- the tar.xz ----------------------------------------------------------
@@ -328,7 +330,7 @@ shortcuts() { find "$WINEPREFIX/drive_c" -path '*Start Menu*' -name "$APP_NAME.l
 
 wine_install() {
 	wineboot -i >/dev/null 2>&1 && wineserver -w
-	(cd "$tmp" && mkdir next && cp "$exe" next/$PKG_NAME.exe &&
+	(cd "$tmp" && mkdir next && cp "$exe" "next/$PKG_NAME.exe" &&
 		cd "$REPO_ROOT" && go run ./packaging/distmeta ico -out "$tmp/next/$PKG_NAME.ico") &&
 		make_msi "$next_msi" "$next_version" "$tmp/next/$PKG_NAME.exe" "$tmp/next/$PKG_NAME.ico" >/dev/null || return 1
 	wine msiexec /i "$msi" /qn || { echo "msiexec /i exited $?"; return 1; }
