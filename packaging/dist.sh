@@ -41,7 +41,7 @@ src=$work/src
 stage_source "$src"
 load_metadata "$src"
 VERSION=$APP_VERSION
-say "$APP_NAME $VERSION (build $APP_BUILD), SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH ($(date -u -d "@$SOURCE_DATE_EPOCH" +%FT%TZ))"
+say "$APP_NAME $VERSION (build $APP_BUILD), tags $BUILD_TAGS, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH ($(date -u -d "@$SOURCE_DATE_EPOCH" +%FT%TZ))"
 
 # timed NAME COMMAND...: runs COMMAND and says how long it took.
 timed() {
@@ -59,12 +59,13 @@ prepare() {
 }
 
 # fyne_package OS [ENV...]: runs `fyne package --release` for OS in $src with
-# the version from FyneApp.toml, then puts FyneApp.toml back as it was (fyne
+# the version from FyneApp.toml and the Makefile's build tags (fyne adds
+# `release`, and `migrated_fynedo` from FyneApp.toml), then puts FyneApp.toml back as it was (fyne
 # raises its Build number after packaging).
 fyne_package() {
 	local os=$1
 	shift
-	(cd "$src" && env "$@" "$work/bin/fyne" package -os "$os" --release \
+	(cd "$src" && env "$@" "$work/bin/fyne" package -os "$os" --release --tags "$BUILD_TAGS" \
 		--app-version "$APP_VERSION" --app-build "$APP_BUILD")
 	cp "$work/FyneApp.toml" "$src/FyneApp.toml"
 }

@@ -30,6 +30,13 @@ if [ -z "${GOTOOLCHAIN:-}" ] || [ "$GOTOOLCHAIN" = local ]; then
 fi
 export GOTOOLCHAIN
 
+# The build tags the Makefile builds and tests with (its TAGS, or the -tags
+# of its GOFLAGS): the packaged binaries are built with the same ones.
+if [ -z "${BUILD_TAGS+set}" ]; then
+	BUILD_TAGS=$(sed -n 's/^TAGS := *//p' "$REPO_ROOT/Makefile")
+	[ -n "$BUILD_TAGS" ] || BUILD_TAGS=$(sed -n 's/^export GOFLAGS := .*-tags=\([^ ]*\).*/\1/p' "$REPO_ROOT/Makefile")
+fi
+
 # say MESSAGE...: a progress line on standard error.
 say() { printf 'dist: %s\n' "$*" >&2; }
 

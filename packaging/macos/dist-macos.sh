@@ -33,7 +33,7 @@ for arch in arm64 amd64; do
 	clang_arch=$arch
 	[ "$arch" = amd64 ] && clang_arch=x86_64
 	(cd "$work/src" && GOARCH=$arch CC="clang -arch $clang_arch" "$work/fyne" package -os darwin --release \
-		--app-version "$V" --app-build "$APP_BUILD")
+		--tags "$BUILD_TAGS" --app-version "$V" --app-build "$APP_BUILD")
 	mv "$work/src/$app_name" "$work/$arch.app"
 	cp "$work/FyneApp.toml" "$work/src/FyneApp.toml"
 done
