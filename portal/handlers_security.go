@@ -27,6 +27,21 @@ type recoveryCodesJSON struct {
 	RecoveryCodes []string      `json:"recovery_codes"`
 }
 
+// recoveryCodesAnswer issues the account a new set of recovery codes (the
+// old set stops working), records the security event, and returns the
+// answer of confirm and of regenerate: the new two-factor status and codes.
+func (s *Server) recoveryCodesAnswer(ctx context.Context, tx *txn, accountID, event, addr, detail string, now time.Time) (recoveryCodesJSON, error) {
+	codes, err := s.issueRecoveryCodes(ctx, tx, accountID)
+	if err != nil {
+		return recoveryCodesJSON{}, err
+	}
+	if err := recordEvent(ctx, tx, accountID, event, addr, detail, now); err != nil {
+		return recoveryCodesJSON{}, err
+	}
+	st, err := twoFactorStatus(ctx, tx, accountID)
+	return recoveryCodesJSON{TwoFactor: st, RecoveryCodes: codes}, err
+}
+
 // twoFactorStatus reads the account's status; q is the transaction when called
 // inside one, so the answer includes its changes.
 func twoFactorStatus(ctx context.Context, q querier, accountID string) (twoFactorJSON, error) {
@@ -174,15 +189,7 @@ func (s *Server) handleConfirmEnrollment(w http.ResponseWriter, r *http.Request,
 		if err := endOtherSessions(ctx, tx, acct.id, sess.tokenHash); err != nil {
 			return err
 		}
-		codes, err := s.issueRecoveryCodes(ctx, tx, acct.id)
-		if err != nil {
-			return err
-		}
-		if err := recordEvent(ctx, tx, acct.id, event, addr, detail+"; other sessions ended", now); err != nil {
-			return err
-		}
-		st, err := twoFactorStatus(ctx, tx, acct.id)
-		answer = recoveryCodesJSON{TwoFactor: st, RecoveryCodes: codes}
+		answer, err = s.recoveryCodesAnswer(ctx, tx, acct.id, event, addr, detail+"; other sessions ended", now)
 		return err
 	})
 	if err != nil {
@@ -302,16 +309,8 @@ func (s *Server) handleRegenerateRecoveryCodes(w http.ResponseWriter, r *http.Re
 		if _, err := s.verifyProof(ctx, tx, acct, acct.totpSecret, p, callRegenerate, addr, now); err != nil {
 			return err
 		}
-		codes, err := s.issueRecoveryCodes(ctx, tx, acct.id)
-		if err != nil {
-			return err
-		}
-		if err := recordEvent(ctx, tx, acct.id, eventRecoveryCodesRegenerated, addr,
-			fmt.Sprintf("%d new recovery codes; the old ones no longer work", len(codes)), now); err != nil {
-			return err
-		}
-		st, err := twoFactorStatus(ctx, tx, acct.id)
-		answer = recoveryCodesJSON{TwoFactor: st, RecoveryCodes: codes}
+		answer, err = s.recoveryCodesAnswer(ctx, tx, acct.id, eventRecoveryCodesRegenerated, addr,
+			fmt.Sprintf("%d new recovery codes; the old ones no longer work", recoveryCodeCount), now)
 		return err
 	})
 	if err != nil {
