@@ -285,6 +285,16 @@ func (h *harness) signIn() {
 	h.wait()
 }
 
+// signInAgain signs out and in again with the demo account's password; on
+// an account with 2FA it returns the code step that follows.
+func (h *harness) signInAgain() *codeSignInScreen {
+	h.t.Helper()
+	test.Tap(h.app.header.signOut)
+	h.wait()
+	h.signIn()
+	return current[*codeSignInScreen](h)
+}
+
 // generate goes from the Security page to the QR code step.
 func (h *harness) generate() *scanScreen {
 	h.t.Helper()

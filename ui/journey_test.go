@@ -131,10 +131,7 @@ func TestSignInWithCodeOrRecoveryCode(t *testing.T) {
 	h.signIn()
 	key, codes := h.enable()
 
-	test.Tap(h.app.header.signOut)
-	h.wait()
-	h.signIn()
-	cs := current[*codeSignInScreen](h)
+	cs := h.signInAgain()
 	if h.focused() != cs.input.code {
 		t.Errorf("focus is on %T, want the code field", h.focused())
 	}
@@ -143,10 +140,7 @@ func TestSignInWithCodeOrRecoveryCode(t *testing.T) {
 	current[*securityScreen](h)
 	h.nextStep()
 
-	test.Tap(h.app.header.signOut)
-	h.wait()
-	h.signIn()
-	cs = current[*codeSignInScreen](h)
+	cs = h.signInAgain()
 	test.Tap(cs.input.toggle)
 	if h.focused() != cs.input.recovery {
 		t.Errorf("focus is on %T, want the recovery code field", h.focused())
@@ -160,10 +154,7 @@ func TestSignInWithCodeOrRecoveryCode(t *testing.T) {
 	}
 
 	// The same recovery code is refused the second time.
-	test.Tap(h.app.header.signOut)
-	h.wait()
-	h.signIn()
-	cs = current[*codeSignInScreen](h)
+	cs = h.signInAgain()
 	test.Tap(cs.input.toggle)
 	test.Type(cs.input.recovery, codes[0])
 	test.Tap(cs.submit)

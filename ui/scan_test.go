@@ -79,10 +79,7 @@ func TestReusedCodeAsksForTheNextOne(t *testing.T) {
 	key, _ := h.enable()
 
 	// Sign in again with a code of the current step.
-	test.Tap(h.app.header.signOut)
-	h.wait()
-	h.signIn()
-	test.Type(current[*codeSignInScreen](h).input.code, h.code(key, 0))
+	test.Type(h.signInAgain().input.code, h.code(key, 0))
 	h.wait()
 
 	// Replace the authenticator, confirming within the same step.
