@@ -81,3 +81,28 @@ func TestSupportDetailsHoldNoSecrets(t *testing.T) {
 		t.Error("no word that the details were copied")
 	}
 }
+
+// A sign-in that fails still leaves the portal and its error in the
+// support details: that is when a help-desk call needs them.
+func TestSupportDetailsAfterAFailedSignIn(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *Config) { c.Guide = true }))
+	h.start()
+	s := current[*signInScreen](h)
+	s.portal.SetText(h.portalURL())
+	s.username.SetText(portal.DemoUsername)
+	test.Type(s.password, "not-the-password")
+	test.Tap(s.submit)
+	h.wait()
+
+	test.Tap(h.app.guide.copyBtn)
+	h.wait()
+	details := h.fyne.Clipboard().Content()
+	for _, want := range []string{"Portal:            " + h.addr, "Last error:        invalid_credentials", "Two-factor:        unknown (not signed in)"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("support details lack %q:\n%s", want, details)
+		}
+	}
+	if strings.Contains(details, "not-the-password") {
+		t.Error("support details contain the typed password")
+	}
+}

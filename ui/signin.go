@@ -153,6 +153,11 @@ func (s *signInScreen) onSubmit() {
 // onLoginResult opens the code step or the Security page, or says why not.
 func (s *signInScreen) onLoginResult(api PortalAPI, username string, res *client.LoginResult, status *client.SecurityStatus, statusErr, err error) {
 	s.setBusy(false, "")
+	if api != nil {
+		// Support details name this portal and its last error even when
+		// the sign-in fails, which is when the help desk needs them most.
+		s.app.lastAPI = api
+	}
 	if err != nil {
 		s.onError(err)
 		return
