@@ -106,3 +106,27 @@ func TestSupportDetailsAfterAFailedSignIn(t *testing.T) {
 		t.Error("support details contain the typed password")
 	}
 }
+
+// Starting the app writes no preferences: Fyne's preferences file watcher
+// reads a file that is being rewritten as empty ("Preferences load error:
+// EOF"), so the app writes only when the person changes something. Turning
+// guide mode on writes it once, and it is on at the next start.
+func TestStartingWritesNoPreferences(t *testing.T) {
+	writes := 0
+	counting := func(h *harness, _ *Config) {
+		h.fyne.Preferences().AddChangeListener(func() { writes++ })
+	}
+	h := newHarness(t, counting)
+	h.start()
+	if writes != 0 {
+		t.Fatalf("starting wrote the preferences %d times, want none", writes)
+	}
+
+	h.app.setGuide(true)
+	if writes != 1 {
+		t.Errorf("turning guide mode on wrote the preferences %d times, want once", writes)
+	}
+	if !h.app.prefs.guide() {
+		t.Error("guide mode is not remembered")
+	}
+}

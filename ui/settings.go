@@ -48,5 +48,10 @@ func (s settings) setUsername(address, username string) {
 // guide reports whether guide mode was on when the app last closed.
 func (s settings) guide() bool { return s.p.Bool(prefGuide) }
 
-// setGuide remembers whether guide mode is on.
-func (s settings) setGuide(on bool) { s.p.SetBool(prefGuide, on) }
+// setGuide remembers whether guide mode is on. It writes only a change, so
+// that starting the app writes nothing.
+func (s settings) setGuide(on bool) {
+	if s.guide() != on {
+		s.p.SetBool(prefGuide, on)
+	}
+}
