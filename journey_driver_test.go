@@ -76,7 +76,9 @@ func startApp(t *testing.T, bin, dir, theme string, args ...string) *appRun {
 	}
 	r := &appRun{t: t, dir: dir, exited: make(chan struct{}), log: &lineLog{file: logFile}}
 	r.cmd = exec.Command(bin, args...)
-	r.cmd.Env = append(os.Environ(), "FYNE_THEME="+theme, "FYNE_SCALE=1", "HOME="+home, "TMPDIR="+tmp)
+	// A race-detector build stops at its first data race, so the journey
+	// fails there ("the app exited early") with the report in app.log.
+	r.cmd.Env = append(os.Environ(), "FYNE_THEME="+theme, "FYNE_SCALE=1", "HOME="+home, "TMPDIR="+tmp, "GORACE=halt_on_error=1")
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := r.cmd.StderrPipe()
 	if err != nil {
@@ -100,7 +102,9 @@ func startApp(t *testing.T, bin, dir, theme string, args ...string) *appRun {
 	return r
 }
 
-// stop kills the app's process group and waits for it, at most 10 s.
+// stop kills the app's process group and waits for it, at most 10 s. A
+// data race that the app (built with -race by make test) reported on its
+// way fails the test.
 func (r *appRun) stop() {
 	select {
 	case <-r.exited:
@@ -113,6 +117,11 @@ func (r *appRun) stop() {
 		}
 	}
 	_ = r.log.file.Close()
+	for _, line := range r.log.snapshot() {
+		if strings.Contains(line, "WARNING: DATA RACE") {
+			r.t.Errorf("the app reported %q; its log is %s", line, filepath.Join(r.dir, "app.log"))
+		}
+	}
 }
 
 // running fails the test if the app has exited.

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,13 +41,18 @@ func TestWindowOpens(t *testing.T) {
 
 	proc := exec.Command(bin)
 	proc.Env = append(os.Environ(), "FYNE_THEME=light")
-	proc.Stderr = os.Stderr
+	// The app's standard error, for a data race that a -race build reports.
+	var stderr strings.Builder
+	proc.Stderr = io.MultiWriter(os.Stderr, &stderr)
 	if err := proc.Start(); err != nil {
 		t.Fatalf("starting the app: %v", err)
 	}
 	t.Cleanup(func() {
 		_ = proc.Process.Kill()
-		_ = proc.Wait()
+		_ = proc.Wait() // returns once the output is copied
+		if strings.Contains(stderr.String(), "WARNING: DATA RACE") {
+			t.Error("the app reported a data race (above)")
+		}
 	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
