@@ -7,8 +7,10 @@
 #    showing a static page of the QR code step (bench/qr-step.html) in --app
 #    mode, headful on the same Xvfb, interleaved, one unmeasured warm-up
 #    each, then BENCH_RUNS (default 5) measured launches each: the time from
-#    launch to the first visible (mapped) top-level window, and the PSS of
-#    all the program's processes 2 s after launch. Medians and ratios.
+#    launch to the first visible (mapped) top-level window and to its first
+#    drawn frame, and the PSS of all the program's processes 2 s after
+#    launch. Medians and ratios. A bare Fyne window (bench/barewindow) runs
+#    beside them as the floor of any Fyne app on this machine.
 # 2. The journey: TestJourneyInRealWindow (light theme) writes the person's
 #    actions from signed in to "Updated" and the HTTP round trips from
 #    sign-in to "Updated", counted from the app's -v log.
@@ -118,7 +120,8 @@ drain_xev() {
 }
 
 # wait_mapped T0 PID: waits for the first top-level window to be mapped
-# and prints the time from T0 in ms; fails after 30 s or if PID exits.
+# and prints the time from T0 in ms and the window's id; fails after 30 s
+# or if PID exits.
 wait_mapped() {
 	local t0=$1 pid=$2 line t_map='' status
 	while :; do
@@ -126,8 +129,8 @@ wait_mapped() {
 			if [[ $line == MapNotify* ]]; then
 				t_map=$(now_us)
 			elif [ -n "$t_map" ]; then
-				if [[ $line == *"override NO"* ]]; then
-					echo $(((t_map - t0) / 1000))
+				if [[ $line == *"override NO"* && $line =~ window\ (0x[0-9a-f]+) ]]; then
+					echo "$(((t_map - t0) / 1000)) ${BASH_REMATCH[1]}"
 					return 0
 				fi
 				t_map=''
@@ -142,20 +145,19 @@ wait_mapped() {
 	done
 }
 
-# launch TITLE_RE TAG CMD...: runs CMD; prints "mapped_ms titled_ms
+# launch TITLE_RE TAG CMD...: runs CMD; prints "mapped_ms drawn_ms
 # pss_kib processes": the time from launch to the first mapped top-level
-# window, to the first poll that finds a visible window titled TITLE_RE,
-# and the PSS of all the program's processes 2 s after launch. Each launch
-# gets a fresh HOME and TMPDIR.
+# window and to the first frame of that window with more than one colour
+# in it (bench/firstdraw), and the PSS of all the program's processes 2 s
+# after launch. The window must then be titled TITLE_RE: the check that the
+# window measured is the program's. Each launch gets a fresh HOME and
+# TMPDIR.
 #
 # Mapped: xev reports the MapNotify event as the X server sends it, and the
 # time is read when this shell reads xev's line: about a millisecond late.
-# Titled: `xdotool search --onlyvisible --name` polled every ~10 ms from
-# then on (the title has no event on the root window), so late by up to a
-# polling period.
 launch() {
 	local title_re=$1 tag=$2; shift 2
-	local run_dir t0 t t_first='' mapped titled='' pid pss procs n=0 rest pids
+	local run_dir t0 mapped drawn window pid pss procs rest pids
 	run_dir=$(mktemp -d "$work/run.XXXXXX")
 	mkdir -p "$run_dir/home" "$run_dir/tmp"
 	no_windows
@@ -164,28 +166,24 @@ launch() {
 	HOME="$run_dir/home" TMPDIR="$run_dir/tmp" PS_BENCH="$tag" "$@" >"$run_dir/out.log" 2>&1 &
 	pid=$!
 	cur_pid=$pid cur_tag=$tag
-	if ! mapped=$(wait_mapped "$t0" "$pid"); then
+	if ! read -r mapped window < <(wait_mapped "$t0" "$pid") || [ -z "$window" ]; then
 		log "$1 mapped no window within 30 s (or exited); its output:"
 		cat "$run_dir/out.log" >&2
 		exit 1
 	fi
-	while :; do
-		t=$(now_us)
-		t_first=${t_first:-$t}
-		n=$((n + 1))
-		if xdotool search --onlyvisible --name "$title_re" >/dev/null 2>&1; then
-			titled=$(((t - t0) / 1000))
-			break
-		fi
+	if ! drawn=$("$firstdraw" -window "$window" -t0 "$t0"); then
+		log "$1's window stayed blank; its output:"
+		cat "$run_dir/out.log" >&2
+		exit 1
+	fi
+	until [[ $(xdotool getwindowname "$window" 2>/dev/null) =~ $title_re ]]; do
 		if ! kill -0 "$pid" 2>/dev/null || [ $(($(now_us) - t0)) -gt 30000000 ]; then
-			log "$1 showed no window titled /$title_re/ within 30 s; its output:"
+			log "$1's window $window was not titled /$title_re/ within 30 s; its output:"
 			cat "$run_dir/out.log" >&2
 			exit 1
 		fi
 		sleep 0.01
 	done
-	poll_gaps=$((poll_gaps + n - 1))
-	poll_us_total=$((poll_us_total + t - t_first))
 	# PSS 2 s after launch.
 	rest=$((2000000 - ($(now_us) - t0)))
 	[ "$rest" -le 0 ] || sleep "$((rest / 1000000)).$(printf '%06d' $((rest % 1000000)))"
@@ -201,10 +199,9 @@ launch() {
 	fi
 	stop_all "${pids[@]}"
 	cur_pid='' cur_tag=''
-	echo "$mapped $titled $pss $procs"
+	echo "$mapped $drawn $pss $procs"
 }
 
-poll_gaps=0 poll_us_total=0
 
 # --- 1. Launch: the app beside Chromium -----------------------------------
 
@@ -212,6 +209,11 @@ log "building the release-like app (go build -trimpath -ldflags='-s -w')"
 app="$work/partnersecurity"
 go build -trimpath -ldflags='-s -w' -o "$app" .
 app_size=$(stat -c %s "$app")
+bare="$work/barewindow"
+go build -trimpath -ldflags='-s -w' -o "$bare" ./bench/barewindow
+bare_size=$(stat -c %s "$bare")
+firstdraw="$work/firstdraw"
+go build -o "$firstdraw" ./bench/firstdraw
 
 page="$(pwd)/bench/qr-step.html"
 page_title='^Partner Security — Scan the QR code$'
@@ -222,6 +224,7 @@ chromium_version=$(chromium --version 2>/dev/null | head -n1)
 
 run_app() { launch '^Partner Security$' "app-$1" "$app"; }
 run_demo() { launch '^Partner Security$' "demo-$1" "$app" -demo; }
+run_bare() { launch '^Bare Fyne window$' "bare-$1" "$bare"; }
 run_chromium() {
 	local profile
 	profile=$(mktemp -d "$work/chromium-profile.XXXXXX")
@@ -232,26 +235,24 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "warm-up launches (not counted)"
 run_app warm >/dev/null
 run_demo warm >/dev/null
+run_bare warm >/dev/null
 run_chromium warm >/dev/null
-poll_gaps=0 poll_us_total=0
 
-: >"$work/app" >"$work/demo" >"$work/chromium"
+: >"$work/app" >"$work/demo" >"$work/bare" >"$work/chromium"
 for i in $(seq "$runs"); do
-	log "launch $i of $runs: app, app -demo, Chromium"
+	log "launch $i of $runs: app, app -demo, bare Fyne window, Chromium"
 	run_app "$i" >>"$work/app"
 	run_demo "$i" >>"$work/demo"
+	run_bare "$i" >>"$work/bare"
 	run_chromium "$i" >>"$work/chromium"
 done
-# The titled poll's period: from the first poll to the one that found the
-# title, over the number of gaps between them.
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-poll_period=$(awk -v us="$poll_us_total" -v n="$poll_gaps" 'BEGIN { if (n == 0) print "n/a"; else printf "%.1f", us / 1000 / n }')
 
 col() { awk -v c="$2" '{ print $c }' "$work/$1"; }
 list() { col "$1" "$2" | paste -sd' ' | sed 's/ /, /g'; }
-for k in app demo chromium; do
+for k in app demo bare chromium; do
 	declare "${k}_mapped=$(col $k 1 | median)"
-	declare "${k}_titled=$(col $k 2 | median)"
+	declare "${k}_drawn=$(col $k 2 | median)"
 	declare "${k}_pss=$(col $k 3 | median)"
 	declare "${k}_procs=$(col $k 4 | median)"
 done
@@ -259,6 +260,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "meets" : "misses") }'; }
 time_ratio=$(ratio "$app_mapped" "$chromium_mapped")
 mem_ratio=$(ratio "$app_pss" "$chromium_pss")
+drawn_ratio=$(ratio "$app_drawn" "$chromium_drawn")
+bare_time_ratio=$(ratio "$bare_mapped" "$chromium_mapped")
+bare_mem_ratio=$(ratio "$bare_pss" "$chromium_pss")
+bare_drawn_ratio=$(ratio "$bare_drawn" "$chromium_drawn")
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # --- 2. The journey's actions and round trips -----------------------------
@@ -305,15 +310,21 @@ mkdir -p "$(dirname "$out")"
 	echo "|---|---|---|---|"
 	echo "| launch → window mapped, app ÷ Chromium | $app_mapped ms ÷ $chromium_mapped ms = **${time_ratio}×** | ≤ 0.35× | $(verdict "$time_ratio" 0.35) |"
 	echo "| PSS 2 s after launch, app ÷ Chromium | $(mib "$app_pss") MiB ÷ $(mib "$chromium_pss") MiB = **${mem_ratio}×** | ≤ 0.30× | $(verdict "$mem_ratio" 0.30) |"
+	echo "| launch → first frame drawn, app ÷ Chromium | $app_drawn ms ÷ $chromium_drawn ms = **${drawn_ratio}×** | (none) | |"
 	echo
-	echo "Medians of $runs launches each, interleaved (app, app -demo, Chromium), after one unmeasured"
-	echo "warm-up launch of each:"
+	echo "For reference, a bare Fyne window (bench/barewindow: one label, the same size) in the same"
+	echo "run: mapped **${bare_time_ratio}×**, PSS **${bare_mem_ratio}×**, drawn **${bare_drawn_ratio}×** of Chromium's. That is the floor"
+	echo "that Fyne and this machine's software OpenGL (Mesa llvmpipe under Xvfb) set for any Fyne app."
 	echo
-	echo "| program | window mapped (ms) | window titled (ms) | PSS at 2 s (MiB) | processes |"
+	echo "Medians of $runs launches each, interleaved (app, app -demo, bare Fyne window, Chromium), after"
+	echo "one unmeasured warm-up launch of each:"
+	echo
+	echo "| program | window mapped (ms) | first frame drawn (ms) | PSS at 2 s (MiB) | processes |"
 	echo "|---|---|---|---|---|"
-	echo "| \`partnersecurity\` (stripped, $(mib $((app_size / 1024))) MiB binary): sign-in screen | $app_mapped | $app_titled | $(mib "$app_pss") | $app_procs |"
-	echo "| \`partnersecurity -demo\` (portal in-process) | $demo_mapped | $demo_titled | $(mib "$demo_pss") | $demo_procs |"
-	echo "| Chromium \`--app\` on bench/qr-step.html | $chromium_mapped | $chromium_titled | $(mib "$chromium_pss") | $chromium_procs |"
+	echo "| \`partnersecurity\` (stripped, $(mib $((app_size / 1024))) MiB binary): sign-in screen | $app_mapped | $app_drawn | $(mib "$app_pss") | $app_procs |"
+	echo "| \`partnersecurity -demo\` (portal in-process) | $demo_mapped | $demo_drawn | $(mib "$demo_pss") | $demo_procs |"
+	echo "| bench/barewindow (stripped, $(mib $((bare_size / 1024))) MiB binary) | $bare_mapped | $bare_drawn | $(mib "$bare_pss") | $bare_procs |"
+	echo "| Chromium \`--app\` on bench/qr-step.html | $chromium_mapped | $chromium_drawn | $(mib "$chromium_pss") | $chromium_procs |"
 	echo
 	echo "Where the app's PSS goes, by mapping (its last launch, the largest 8):"
 	echo
@@ -324,9 +335,9 @@ mkdir -p "$(dirname "$out")"
 	echo "Load average (1, 5, 15 min) before the launches: $load_before; after: $load_after."
 	echo "The two cores are shared with other work, so single launches vary; the medians are steadier."
 	echo
-	echo "Each launch, in ms mapped / titled / KiB PSS:"
+	echo "Each launch, in ms mapped / ms drawn / KiB PSS:"
 	echo
-	for k in app demo chromium; do
+	for k in app demo bare chromium; do
 		echo "- $k: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? ", " : ""), $1, $2, $3 }' "$work/$k")"
 	done
 	echo
@@ -342,10 +353,10 @@ mkdir -p "$(dirname "$out")"
 	echo "\`xev -root -event substructure\` (line-buffered) reports it to the script, which reads the"
 	echo "clock when it reads the line: about 1 ms late, with no polling load on the two cores while"
 	echo "the program starts. (\`xdotool search --sync\` polls only every 500 ms; a 10 ms xdotool poll"
-	echo "loop measured 100 ms periods under this machine's load.) *Window titled*: the first poll of"
-	echo "\`xdotool search --onlyvisible --name TITLE\` after the map that finds the final title,"
-	echo "polled every ${poll_period} ms on average (the app sets its title before mapping; Chromium"
-	echo "sets it once the page is parsed). *PSS*: the"
+	echo "loop measured 100 ms periods under this machine's load.) *First frame drawn*: from the same"
+	echo "moment to the first read of that window's pixels (XGetImage, every 2 ms, by bench/firstdraw,"
+	echo "started once the window is mapped) that finds more than one colour: for the app its first screen,"
+	echo "for Chromium the page. Each window must then show its program's title, as a check. *PSS*: the"
 	echo "sum of \`Pss\` in /proc/PID/smaps_rollup 2 s after launch over the launched process, its"
 	echo "descendants, and the processes that carry the launch's tag in their environment (Chromium's"
 	echo "crash handler, which leaves the tree); for Chromium this includes the /usr/bin/chromium"

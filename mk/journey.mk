@@ -14,9 +14,9 @@ screenshots: deps-test
 		./scripts/with-desktop.sh $(GO) test -count=1 -timeout 10m -run '^TestJourneyInRealWindow$$/^light$$' -v .
 	@ls $(SCREENSHOTS_DIR)
 
-## bench: launch time and memory of the app beside Chromium, the journey's
-## actions and HTTP round trips, and the portal and client benchmarks;
-## writes docs/bench.md.
+## bench: launch time and memory of the app beside Chromium and a bare Fyne
+## window, the journey's actions and HTTP round trips, and the portal and
+## client benchmarks; writes docs/bench.md.
 bench: deps-test
 	./scripts/apt-install.sh chromium procps
 	./scripts/with-desktop.sh bench/run.sh docs/bench.md
