@@ -292,7 +292,8 @@ go test -run '^$' -bench . -benchmem -timeout 15m ./portal/ ./client/ >"$work/go
 # --- The report -------------------------------------------------------------
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
+# The report itself is left out: the last run's is usually there, changed.
+git diff --quiet HEAD -- . ":(exclude)$out" 2>/dev/null || commit="$commit (with uncommitted changes)"
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 mkdir -p "$(dirname "$out")"
