@@ -20,14 +20,14 @@ import (
 type demoPortal struct {
 	info ui.Demo
 	dir  string
+	ln   net.Listener
 	srv  *http.Server
 }
 
-// startDemoPortal listens on a loopback port at once, so that the address is
-// known for the first screen, and opens the portal in the background: the
-// window does not wait for the database or the demo account's password
-// hash, and requests queue on the socket until the portal serves them.
-func startDemoPortal(logger *slog.Logger) (*demoPortal, error) {
+// listenDemoPortal listens on a loopback port, so that the address is known
+// for the first screen; open then opens the portal behind it. Requests
+// queue on the socket until the portal serves them.
+func listenDemoPortal() (*demoPortal, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("demo portal: %w", err)
@@ -37,14 +37,17 @@ func startDemoPortal(logger *slog.Logger) (*demoPortal, error) {
 		ln.Close()
 		return nil, fmt.Errorf("demo portal: %w", err)
 	}
-	d := &demoPortal{
+	return &demoPortal{
 		info: ui.Demo{Address: "http://" + ln.Addr().String(), Username: portal.DemoUsername, Password: portal.DemoPassword},
 		dir:  dir,
-	}
-	d.srv = &http.Server{ReadHeaderTimeout: 10 * time.Second}
-	go d.serve(ln, logger)
-	return d, nil
+		ln:   ln,
+		srv:  &http.Server{ReadHeaderTimeout: 10 * time.Second},
+	}, nil
 }
+
+// open opens the database, creates the demo account and serves the portal,
+// in the background.
+func (d *demoPortal) open(logger *slog.Logger) { go d.serve(d.ln, logger) }
 
 func (d *demoPortal) serve(ln net.Listener, logger *slog.Logger) {
 	ctx := context.Background()
@@ -75,5 +78,6 @@ func (d *demoPortal) stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = d.srv.Shutdown(ctx)
+	_ = d.ln.Close() // in case the portal never started serving
 	_ = os.RemoveAll(d.dir)
 }
