@@ -142,7 +142,7 @@ func New(cfg Config) *App {
 // keyring, then opens the Security page or the sign-in screen.
 func (a *App) Start() {
 	portal := a.initialPortal()
-	a.show(newStartScreen())
+	a.show(newStartScreen(a))
 	a.background(func(ctx context.Context) func() {
 		s, err := a.cfg.Store.Last(ctx, portal)
 		return func() { a.onSavedSession(portal, s, err) }

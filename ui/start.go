@@ -1,21 +1,33 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
 
+// startRevealDelay is how long the start screen stays blank before it says
+// what the app is doing. The keyring usually answers well within it, and a
+// screen that shows for a few frames before the next one reads as a
+// flicker; a keyring that takes longer (its unlock prompt may be open) gets
+// the words and the spinner.
+const startRevealDelay = 300 * time.Millisecond
+
 // startScreen shows while the app looks for a saved sign-in, which usually
 // takes a moment and at most the keyring's timeout.
 type startScreen struct {
-	box      fyne.CanvasObject
+	app      *App
+	box      *fyne.Container // hidden until startRevealDelay has passed
 	activity *widget.Activity
+	stop     func() // stops the reveal timer; nil once it has run
 }
 
-func newStartScreen() *startScreen {
-	s := &startScreen{activity: widget.NewActivity()}
+func newStartScreen(a *App) *startScreen {
+	s := &startScreen{app: a, activity: widget.NewActivity()}
 	s.box = container.NewCenter(container.NewVBox(s.activity, widget.NewLabel("Looking for your saved sign-in…")))
+	s.box.Hide()
 	return s
 }
 
@@ -23,6 +35,22 @@ func (s *startScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *startScreen) articleStep() int { return 1 }
 
-func (s *startScreen) shown() { s.activity.Start() }
+func (s *startScreen) shown() {
+	s.stop = s.app.every(startRevealDelay, func() {
+		s.stopTimer()
+		s.box.Show()
+		s.activity.Start()
+	})
+}
 
-func (s *startScreen) hidden() { s.activity.Stop() }
+func (s *startScreen) hidden() {
+	s.stopTimer()
+	s.activity.Stop()
+}
+
+func (s *startScreen) stopTimer() {
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
+}

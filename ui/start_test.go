@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/partnersecurity/partnersecurity/session"
+)
+
+// slowStore is a keyring whose answer to Last waits until release closes.
+type slowStore struct {
+	*session.Memory
+	release chan struct{}
+}
+
+func (s *slowStore) Last(ctx context.Context, portal string) (*session.Session, error) {
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return s.Memory.Last(ctx, portal)
+}
+
+// While the keyring answers, the start screen stays blank for a moment (no
+// flicker when the answer is quick), then says what the app is waiting for;
+// the answer brings the sign-in screen.
+func TestStartScreenSpeaksOnlyWhenTheKeyringIsSlow(t *testing.T) {
+	store := &slowStore{Memory: session.NewMemory(), release: make(chan struct{})}
+	h := newHarness(t, withStore(store))
+	h.app.Start()
+	s := current[*startScreen](h)
+	if s.box.Visible() {
+		t.Fatal("the start screen shows its words at once")
+	}
+
+	h.ticker.tick() // startRevealDelay has passed
+	if !s.box.Visible() {
+		t.Fatal("the start screen is still blank after the delay")
+	}
+	if got := visibleText(s.content()); !strings.Contains(got, "Looking for your saved sign-in") {
+		t.Errorf("the start screen says %q", got)
+	}
+	h.ticker.tick()
+	if len(h.ticker.tickers) != 0 {
+		t.Errorf("%d timers still run after the reveal", len(h.ticker.tickers))
+	}
+
+	close(store.release)
+	h.wait()
+	current[*signInScreen](h)
+}
