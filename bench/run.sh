@@ -205,12 +205,18 @@ launch() {
 
 # --- 1. Launch: the app beside Chromium -----------------------------------
 
-log "building the release-like app (go build -trimpath -ldflags='-s -w')"
+# The release build's settings, as packaging/dist.sh's `fyne package
+# --release` makes them: Fyne's release mode, and the Makefile's tags.
+[[ $GOFLAGS =~ ^-tags=[^[:space:]]+$ ]] || { echo "bench: GOFLAGS must be -tags=…, as the Makefile sets it" >&2; exit 1; }
+release_tags="release,${GOFLAGS#-tags=}"
+release_flags=(-trimpath -ldflags='-s -w' -tags "$release_tags")
+release_desc="-trimpath -ldflags='-s -w' -tags $release_tags"
+log "building the release-like app (go build $release_desc)"
 app="$work/partnersecurity"
-go build -trimpath -ldflags='-s -w' -o "$app" .
+go build "${release_flags[@]}" -o "$app" .
 app_size=$(stat -c %s "$app")
 bare="$work/barewindow"
-go build -trimpath -ldflags='-s -w' -o "$bare" ./bench/barewindow
+go build "${release_flags[@]}" -o "$bare" ./bench/barewindow
 bare_size=$(stat -c %s "$bare")
 firstdraw="$work/firstdraw"
 go build -o "$firstdraw" ./bench/firstdraw
@@ -342,7 +348,7 @@ mkdir -p "$(dirname "$out")"
 		echo "- $k: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? ", " : ""), $1, $2, $3 }' "$work/$k")"
 	done
 	echo
-	echo "Method. The app is \`go build -trimpath -ldflags='-s -w'\` of this tree (no race detector),"
+	echo "Method. The app is \`go build $release_desc\` of this tree, as the installers build it,"
 	echo "started with no flags (the first screen a user sees: the keyring is asked for a saved"
 	echo "sign-in, then the sign-in form), and with \`-demo\` for reference (no target: it also opens"
 	echo "SQLite and hashes the demo password with argon2id). Chromium is \`${chromium_cmd[*]}"
