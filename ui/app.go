@@ -75,6 +75,8 @@ type App struct {
 	cancel context.CancelFunc
 	// inflight counts background calls that have not finished.
 	inflight atomic.Int64
+	// saved is the keyring's answer about a saved sign-in, asked in New.
+	saved <-chan savedSignIn
 
 	// do runs a function on the UI goroutine (fyne.Do); now and every
 	// are the clock and the ticker. Tests replace all three.
@@ -126,6 +128,7 @@ func New(cfg Config) *App {
 		every:    tickEvery,
 		remember: true,
 	}
+	a.saved = a.askKeyring(a.initialPortal())
 	a.header = newHeader(a)
 	a.banners = container.NewVBox()
 	a.body = container.NewStack()
@@ -138,15 +141,45 @@ func New(cfg Config) *App {
 	return a
 }
 
-// Start shows the first screen: it looks for a saved sign-in in the
-// keyring, then opens the Security page or the sign-in screen.
+// Start shows the first screen: the Security page if the keyring holds a
+// sign-in that still works, else the sign-in screen. The keyring was asked
+// in New; while it has not answered, the start screen shows.
 func (a *App) Start() {
-	portal := a.initialPortal()
 	a.show(newStartScreen(a))
-	a.background(func(ctx context.Context) func() {
-		s, err := a.cfg.Store.Last(ctx, portal)
-		return func() { a.onSavedSession(portal, s, err) }
-	})
+	select {
+	case r := <-a.saved:
+		// The answer came while the window was being built: the first
+		// frame can show where it leads.
+		a.onSavedSession(r.portal, r.session, r.err)
+	default:
+		a.inflight.Add(1)
+		go func() {
+			defer a.inflight.Add(-1)
+			r := <-a.saved
+			a.do(func() { a.onSavedSession(r.portal, r.session, r.err) })
+		}()
+	}
+}
+
+// savedSignIn is the keyring's answer about a saved sign-in for portal.
+type savedSignIn struct {
+	portal  string
+	session *session.Session
+	err     error
+}
+
+// askKeyring asks the keyring for a saved sign-in for portal, in the
+// background, and returns where the answer will come. The answer takes a
+// few D-Bus round trips to the keyring daemon, often 100 ms or more while
+// the window is being created; New asks first thing, so that Start usually
+// finds it there.
+func (a *App) askKeyring(portal string) <-chan savedSignIn {
+	answer := make(chan savedSignIn, 1)
+	go func() {
+		s, err := a.cfg.Store.Last(a.ctx, portal)
+		answer <- savedSignIn{portal, s, err}
+	}()
+	return answer
 }
 
 // initialPortal is the portal address the app starts with: the demo
