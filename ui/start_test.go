@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnersecurity/partnersecurity/session"
 )
@@ -50,4 +51,23 @@ func TestStartScreenSpeaksOnlyWhenTheKeyringIsSlow(t *testing.T) {
 	close(store.release)
 	h.wait()
 	current[*signInScreen](h)
+}
+
+// The keyring is asked while the window is built: when its answer is there
+// by the time the app starts, the first screen is already the sign-in
+// form, with nothing left to wait for.
+func TestQuickKeyringAnswerOpensTheSignInFormAtOnce(t *testing.T) {
+	h := newHarness(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(h.app.saved) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the keyring was not asked when the app was built")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	h.app.Start()
+	current[*signInScreen](h)
+	if n := h.app.inflight.Load(); n != 0 {
+		t.Errorf("%d background calls still run", n)
+	}
 }
