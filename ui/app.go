@@ -251,8 +251,11 @@ func (a *App) onLateSession(r session.Result) {
 // portal and reads the account and its security status. from is the
 // sign-in screen to report failure on, or nil at start-up.
 func (a *App) restore(s session.Session, from *signInScreen) {
+	const busy = "Signing in with your saved sign-in…"
 	if from != nil {
-		from.setBusy(true, "Signing in with your saved sign-in…")
+		from.setBusy(true, busy)
+	} else if start, ok := a.current.(*startScreen); ok {
+		start.say(busy)
 	}
 	a.background(func(ctx context.Context) func() {
 		api, err := a.cfg.Connect(s.Portal)

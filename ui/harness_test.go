@@ -169,6 +169,18 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	return h
 }
 
+// restartApp replaces the app with a second run of it on the same
+// preferences and keyring store, as when the person starts it again; the
+// test calls Start.
+func (h *harness) restartApp(store session.Store) {
+	h.t.Helper()
+	h.win = h.fyne.NewWindow("second")
+	next := New(Config{App: h.fyne, Window: h.win, Store: store, Connect: h.app.cfg.Connect})
+	next.do, next.every, next.now = h.app.do, h.ticker.every, h.local.Now
+	h.app.Close()
+	h.app = next
+}
+
 // startPortal opens the portal on the database file and serves it, on the
 // same address as before when it restarts.
 func (h *harness) startPortal() {

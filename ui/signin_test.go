@@ -110,12 +110,7 @@ func TestSavedSessionOpensSignedIn(t *testing.T) {
 		t.Fatalf("saved session: %v, %v", saved, err)
 	}
 
-	// A second run of the app, on the same preferences and keyring.
-	h.win = h.fyne.NewWindow("second")
-	next := New(Config{App: h.fyne, Window: h.win, Store: store, Connect: h.app.cfg.Connect})
-	next.do, next.every, next.now = h.app.do, h.ticker.every, h.local.Now
-	h.app.Close()
-	h.app = next
+	h.restartApp(store)
 	h.start()
 	sec := current[*securityScreen](h)
 	if sec.status.Text != "Disabled" || h.app.header.account.Text == "" {

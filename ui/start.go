@@ -21,15 +21,19 @@ type startScreen struct {
 	app      *App
 	box      *fyne.Container // hidden until startRevealDelay has passed
 	activity *widget.Activity
+	label    *widget.Label
 	stop     func() // stops the reveal timer; nil once it has run
 }
 
 func newStartScreen(a *App) *startScreen {
-	s := &startScreen{app: a, activity: widget.NewActivity()}
-	s.box = container.NewCenter(container.NewVBox(s.activity, widget.NewLabel("Looking for your saved sign-in…")))
+	s := &startScreen{app: a, activity: widget.NewActivity(), label: widget.NewLabel("Looking for your saved sign-in…")}
+	s.box = container.NewCenter(container.NewVBox(s.activity, s.label))
 	s.box.Hide()
 	return s
 }
+
+// say changes what the screen says it is doing.
+func (s *startScreen) say(text string) { s.label.SetText(text) }
 
 func (s *startScreen) content() fyne.CanvasObject { return s.box }
 

@@ -58,16 +58,43 @@ func TestStartScreenSpeaksOnlyWhenTheKeyringIsSlow(t *testing.T) {
 // form, with nothing left to wait for.
 func TestQuickKeyringAnswerOpensTheSignInFormAtOnce(t *testing.T) {
 	h := newHarness(t)
-	deadline := time.Now().Add(10 * time.Second)
-	for len(h.app.saved) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("the keyring was not asked when the app was built")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	awaitKeyringAnswer(t, h.app)
 	h.app.Start()
 	current[*signInScreen](h)
 	if n := h.app.inflight.Load(); n != 0 {
 		t.Errorf("%d background calls still run", n)
+	}
+}
+
+// A saved sign-in found at start is checked with the portal, and the start
+// screen says so while it is (when that takes long enough to show).
+func TestStartScreenSaysItSignsInWithTheSavedSignIn(t *testing.T) {
+	store := session.NewMemory()
+	h := newHarness(t, withStore(store))
+	h.start()
+	h.signIn()
+
+	h.restartApp(store)
+	awaitKeyringAnswer(t, h.app)
+	h.app.Start()
+	s := current[*startScreen](h)
+	h.ticker.tick()
+	if got := visibleText(s.content()); !strings.Contains(got, "Signing in with your saved sign-in") {
+		t.Errorf("while the saved sign-in is checked, the start screen says %q", got)
+	}
+	h.wait()
+	current[*securityScreen](h)
+}
+
+// awaitKeyringAnswer waits until the keyring has answered the question that
+// New asked, without taking the answer.
+func awaitKeyringAnswer(t *testing.T, a *App) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(a.saved) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the keyring was not asked when the app was built, or did not answer")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
