@@ -107,7 +107,8 @@ type App struct {
 	step    int
 }
 
-// New builds the app in cfg.Window. Call Start to show the first screen.
+// New builds the app in cfg.Window and, meanwhile, asks the keyring for a
+// saved sign-in. Call Start to show the first screen.
 func New(cfg Config) *App {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
