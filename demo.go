@@ -47,9 +47,9 @@ func listenDemoPortal() (*demoPortal, error) {
 
 // open opens the database, creates the demo account and serves the portal,
 // in the background.
-func (d *demoPortal) open(logger *slog.Logger) { go d.serve(d.ln, logger) }
+func (d *demoPortal) open(logger *slog.Logger) { go d.serve(logger) }
 
-func (d *demoPortal) serve(ln net.Listener, logger *slog.Logger) {
+func (d *demoPortal) serve(logger *slog.Logger) {
 	ctx := context.Background()
 	p, err := portal.Open(ctx, portal.Config{
 		DBPath: filepath.Join(d.dir, "demo.db"),
@@ -63,12 +63,12 @@ func (d *demoPortal) serve(ln net.Listener, logger *slog.Logger) {
 	}
 	if err != nil {
 		logger.Error("demo portal did not start", "err", err)
-		ln.Close()
+		d.ln.Close()
 		return
 	}
 	defer p.Close()
 	d.srv.Handler = p.Handler()
-	if err := d.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := d.srv.Serve(d.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		logger.Error("demo portal stopped", "err", err)
 	}
 }

@@ -118,7 +118,7 @@ func (r *appRun) stop() {
 	}
 	_ = r.log.file.Close()
 	for _, line := range r.log.snapshot() {
-		if strings.Contains(line, "WARNING: DATA RACE") {
+		if strings.Contains(line, dataRaceReport) {
 			r.t.Errorf("the app reported %q; its log is %s", line, filepath.Join(r.dir, "app.log"))
 		}
 	}

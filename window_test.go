@@ -12,6 +12,10 @@ import (
 	"time"
 )
 
+// dataRaceReport starts the report of a data race that a -race build of the
+// app writes to its standard error; the real-window tests fail on it.
+const dataRaceReport = "WARNING: DATA RACE"
+
 // raceEnabled reports whether the test binary was built with -race; the app
 // under test is built the same way, so it reuses the compiled Fyne packages.
 var raceEnabled bool
@@ -50,7 +54,7 @@ func TestWindowOpens(t *testing.T) {
 	t.Cleanup(func() {
 		_ = proc.Process.Kill()
 		_ = proc.Wait() // returns once the output is copied
-		if strings.Contains(stderr.String(), "WARNING: DATA RACE") {
+		if strings.Contains(stderr.String(), dataRaceReport) {
 			t.Error("the app reported a data race (above)")
 		}
 	})

@@ -153,12 +153,10 @@ func (a *App) Start() {
 		// frame can show where it leads.
 		a.onSavedSession(r.portal, r.session, r.err)
 	default:
-		a.inflight.Add(1)
-		go func() {
-			defer a.inflight.Add(-1)
+		a.background(func(context.Context) func() {
 			r := <-a.saved
-			a.do(func() { a.onSavedSession(r.portal, r.session, r.err) })
-		}()
+			return func() { a.onSavedSession(r.portal, r.session, r.err) }
+		})
 	}
 }
 
