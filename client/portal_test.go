@@ -9,51 +9,26 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/partnersecurity/partnersecurity/client"
+	"github.com/partnersecurity/partnersecurity/internal/testclock"
 	"github.com/partnersecurity/partnersecurity/portal"
 )
-
-// portalClock is the portal's settable clock.
-type portalClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *portalClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *portalClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// nextStep moves to 5 s into the next 30 s time step, so a new code is due.
-func (c *portalClock) nextStep() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = time.Unix((c.t.Unix()/30+1)*30+5, 0).UTC()
-}
 
 // testbed is a running reference portal with one account.
 type testbed struct {
 	srv      *portal.Server
 	url      string
-	clock    *portalClock
+	clock    *testclock.Clock
 	username string
 	password string
 }
 
 func newTestbed(t testing.TB) *testbed {
 	t.Helper()
-	clock := &portalClock{t: time.Date(2026, 3, 2, 9, 0, 5, 0, time.UTC)}
+	clock := testclock.New()
 	srv, err := portal.Open(context.Background(), portal.Config{
 		DBPath:    filepath.Join(t.TempDir(), "portal.db"),
 		SecretKey: []byte("0123456789abcdef0123456789abcdef"),
@@ -123,7 +98,7 @@ func (tb *testbed) enableTwoFactor(t *testing.T, c *client.Client) (string, []st
 	if err != nil {
 		t.Fatalf("ConfirmTOTPEnrollment: %v", err)
 	}
-	tb.clock.nextStep()
+	tb.clock.NextStep()
 	return e.Secret, r.RecoveryCodes
 }
 
@@ -209,7 +184,7 @@ func TestArticleWalkthrough(t *testing.T) {
 	if c.Token() != "" {
 		t.Fatal("the token survived Logout")
 	}
-	tb.clock.nextStep()
+	tb.clock.NextStep()
 	res, err := c.Login(ctx, tb.username, tb.password)
 	if err != nil {
 		t.Fatalf("Login with 2FA: %v", err)
@@ -453,7 +428,7 @@ func TestEnrollmentRefusals(t *testing.T) {
 	if _, err := c.ConfirmTOTPEnrollment(ctx, e.EnrollmentID, code(t, e.Secret, tb.clock.Now())); err != nil {
 		t.Fatalf("confirm: %v", err)
 	}
-	tb.clock.nextStep()
+	tb.clock.NextStep()
 
 	_, err = c.StartTOTPEnrollment(ctx, false, "")
 	if !errors.Is(err, client.ErrReplaceConfirmationRequired) || !errors.As(err, &ae) || ae.Status != 409 {

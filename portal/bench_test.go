@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/partnersecurity/partnersecurity/internal/testclock"
 )
 
 // benchPortal is a portal whose alice has an authenticator; it returns alice's
@@ -43,7 +45,7 @@ func BenchmarkVerifyCode(b *testing.B) {
 		ctx := context.Background()
 		b.ResetTimer()
 		for b.Loop() {
-			tp.clock.nextStep()
+			tp.clock.NextStep()
 			now := tp.clock.Now()
 			p := proof{code: refCode(b, secret, now)}
 			err := tp.srv.writeTx(ctx, func(tx *txn) error {
@@ -93,7 +95,7 @@ func BenchmarkRegenerateRecoveryCodesHTTP(b *testing.B) {
 	client := tp.http.Client()
 	b.ResetTimer()
 	for b.Loop() {
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		body, _ := json.Marshal(map[string]string{"code": refCode(b, secret, tp.clock.Now())})
 		req, _ := http.NewRequest("POST", tp.http.URL+"/api/v1/account/security/recovery-codes", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
@@ -106,7 +108,7 @@ func BenchmarkRegenerateRecoveryCodesHTTP(b *testing.B) {
 		if resp.StatusCode != http.StatusOK {
 			b.Fatalf("status %d", resp.StatusCode)
 		}
-		if tp.clock.Now().Sub(testEpoch) > 10*time.Hour { // stay inside the session's lifetime
+		if tp.clock.Now().Sub(testclock.Epoch) > 10*time.Hour { // stay inside the session's lifetime
 			b.StopTimer()
 			session = tp.loginWithCode(b, aliceUser, alicePassword, secret)
 			b.StartTimer()

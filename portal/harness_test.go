@@ -20,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/partnersecurity/partnersecurity/api"
+	"github.com/partnersecurity/partnersecurity/internal/testclock"
 )
 
 // The contract, loaded once; every test request and response is checked
@@ -50,42 +51,11 @@ func contract(t testing.TB) (*openapi3.T, routers.Router) {
 	return specDoc, specRouter
 }
 
-// fakeClock is a settable clock for Config.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// testEpoch is 5 s into a 30 s time step, so a test can move within the step.
-var testEpoch = time.Date(2026, 3, 2, 9, 0, 5, 0, time.UTC)
-
-func newFakeClock() *fakeClock { return &fakeClock{t: testEpoch} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// nextStep moves the clock to 5 s into the next time step, so the next code is
-// new to the replay rule.
-func (c *fakeClock) nextStep() {
-	c.mu.Lock()
-	c.t = time.Unix((c.t.Unix()/30+1)*30+5, 0).UTC()
-	c.mu.Unlock()
-}
-
 // testPortal is a real Server on a real SQLite file behind a real HTTP server.
 type testPortal struct {
 	t     testing.TB
 	cfg   Config
-	clock *fakeClock
+	clock *testclock.Clock
 	srv   *Server
 	http  *httptest.Server
 }
@@ -95,7 +65,7 @@ var testKey = bytes.Repeat([]byte{0x42}, SecretKeySize)
 
 func newTestPortal(t testing.TB, tweak ...func(*Config)) *testPortal {
 	t.Helper()
-	clock := newFakeClock()
+	clock := testclock.New()
 	cfg := Config{
 		DBPath:    filepath.Join(t.TempDir(), "portal.db"),
 		SecretKey: testKey,
@@ -391,7 +361,7 @@ func (tp *testPortal) loginWithCode(t testing.TB, username, password, secret str
 	if !s.MFARequired {
 		t.Fatalf("login: want mfa_required")
 	}
-	tp.clock.nextStep()
+	tp.clock.NextStep()
 	r := tp.call(t, "POST", "/api/v1/login/mfa", "", map[string]string{"mfa_token": s.MFAToken, "code": refCode(t, secret, tp.clock.Now())})
 	wantStatus(t, r, http.StatusOK)
 	var done sessionResp
@@ -411,7 +381,7 @@ func (tp *testPortal) enroll(t testing.TB, token string, body any) enrollmentRes
 // confirm confirms an enrollment with the code at the next time step.
 func (tp *testPortal) confirm(t testing.TB, token string, e enrollmentResp) twoFactorResp {
 	t.Helper()
-	tp.clock.nextStep()
+	tp.clock.NextStep()
 	r := tp.call(t, "POST", "/api/v1/account/security/totp/confirm", token,
 		map[string]string{"enrollment_id": e.EnrollmentID, "code": refCode(t, e.Secret, tp.clock.Now())})
 	wantStatus(t, r, http.StatusOK)

@@ -201,7 +201,7 @@ func TestJourney(t *testing.T) {
 		}
 		wantError(t, mfa(map[string]string{"mfa_token": ch.MFAToken, "code": otherCode(refCode(t, enr.Secret, tp.clock.Now()))}),
 			http.StatusUnauthorized, "invalid_code")
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		r := mfa(map[string]string{"mfa_token": ch.MFAToken, "code": refCode(t, enr.Secret, tp.clock.Now())})
 		wantStatus(t, r, http.StatusOK)
 		var done sessionResp
@@ -238,7 +238,7 @@ func TestJourney(t *testing.T) {
 			http.StatusConflict, "code_reused")
 		wantError(t, tp.call(t, "POST", recoveryPath, token, map[string]string{"code": otherCode(refCode(t, enr.Secret, tp.clock.Now()))}),
 			http.StatusUnprocessableEntity, "invalid_code")
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		r := tp.call(t, "POST", recoveryPath, token, map[string]string{"code": refCode(t, enr.Secret, tp.clock.Now())})
 		wantStatus(t, r, http.StatusOK)
 		var fresh twoFactorResp
@@ -292,7 +292,7 @@ func TestJourney(t *testing.T) {
 		wantStatus(t, tp.call(t, "GET", "/api/v1/account", token, nil), http.StatusOK)
 		// The old authenticator no longer works; the new one does.
 		ch := tp.login(t, aliceUser, alicePassword)
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		wantError(t, tp.call(t, "POST", mfaPath, "", map[string]string{"mfa_token": ch.MFAToken, "code": refCode(t, enr.Secret, tp.clock.Now())}),
 			http.StatusUnauthorized, "invalid_code")
 		wantStatus(t, tp.call(t, "POST", mfaPath, "", map[string]string{"mfa_token": ch.MFAToken, "code": refCode(t, replacement.Secret, tp.clock.Now())}), http.StatusOK)
@@ -301,7 +301,7 @@ func TestJourney(t *testing.T) {
 
 	t.Run("code limit", func(t *testing.T) {
 		ch := tp.login(t, aliceUser, alicePassword)
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		for i := 4; i >= 0; i-- {
 			e := wantError(t, tp.call(t, "POST", mfaPath, "", map[string]string{"mfa_token": ch.MFAToken, "code": otherCode(refCode(t, secret, tp.clock.Now()))}),
 				http.StatusUnauthorized, "invalid_code")
@@ -325,7 +325,7 @@ func TestJourney(t *testing.T) {
 			http.StatusTooManyRequests, "rate_limited")
 		tp.clock.Advance(time.Duration(retry) * time.Second)
 		ch = tp.login(t, aliceUser, alicePassword) // the mfa_token has expired meanwhile
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		wantStatus(t, tp.call(t, "POST", mfaPath, "", map[string]string{"mfa_token": ch.MFAToken, "code": refCode(t, secret, tp.clock.Now())}), http.StatusOK)
 	})
 
@@ -356,7 +356,7 @@ func TestJourney(t *testing.T) {
 			http.StatusConflict, "code_reused")
 		r := put(map[string]any{"require_two_factor": true})
 		wantStatus(t, r, http.StatusOK) // already on: nothing changes
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		r = put(map[string]any{"require_two_factor": false, "recovery_code": res.RecoveryCodes[3]})
 		wantStatus(t, r, http.StatusOK)
 		var st twoFactorResp

@@ -61,7 +61,7 @@ func TestNoSecretsInLogsOrDatabase(t *testing.T) {
 	keep(token)
 	enr := tp.enroll(t, token, map[string]any{})
 	keep(secretForms(t, enr.Secret)...)
-	tp.clock.nextStep()
+	tp.clock.NextStep()
 	r := tp.call(t, "POST", "/api/v1/account/security/totp/confirm", token, map[string]string{"enrollment_id": enr.EnrollmentID, "code": code(enr.Secret)})
 	wantStatus(t, r, http.StatusOK)
 	var res twoFactorResp
@@ -74,7 +74,7 @@ func TestNoSecretsInLogsOrDatabase(t *testing.T) {
 	keep(ch.MFAToken)
 	wantError(t, tp.call(t, "POST", "/api/v1/login/mfa", "", map[string]string{"mfa_token": ch.MFAToken, "code": code(enr.Secret)}),
 		http.StatusUnauthorized, "code_reused")
-	tp.clock.nextStep()
+	tp.clock.NextStep()
 	r = tp.call(t, "POST", "/api/v1/login/mfa", "", map[string]string{"mfa_token": ch.MFAToken, "code": code(enr.Secret)})
 	wantStatus(t, r, http.StatusOK)
 	var s sessionResp
@@ -83,7 +83,7 @@ func TestNoSecretsInLogsOrDatabase(t *testing.T) {
 	ch = tp.login(t, aliceUser, alicePassword)
 	keep(ch.MFAToken)
 	wantStatus(t, tp.call(t, "POST", "/api/v1/login/mfa", "", map[string]string{"mfa_token": ch.MFAToken, "recovery_code": res.RecoveryCodes[0]}), http.StatusOK)
-	tp.clock.nextStep()
+	tp.clock.NextStep()
 	r = tp.call(t, "POST", "/api/v1/account/security/recovery-codes", token, map[string]string{"code": code(enr.Secret)})
 	wantStatus(t, r, http.StatusOK)
 	r.decode(t, &res)
@@ -92,7 +92,7 @@ func TestNoSecretsInLogsOrDatabase(t *testing.T) {
 	}
 	enr2 := tp.enroll(t, token, map[string]any{"replace_existing": true, "password": alicePassword})
 	keep(secretForms(t, enr2.Secret)...)
-	tp.clock.nextStep()
+	tp.clock.NextStep()
 	wantStatus(t, tp.call(t, "PUT", "/api/v1/account/security", token,
 		map[string]any{"require_two_factor": false, "recovery_code": res.RecoveryCodes[1], "password": alicePassword}), http.StatusOK)
 

@@ -173,7 +173,7 @@ func TestParallelConfirmsWithOneCode(t *testing.T) {
 	token := tp.login(t, aliceUser, alicePassword).Token
 	for round := range 10 {
 		enr := tp.enroll(t, token, map[string]any{"replace_existing": round > 0})
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		body, _ := json.Marshal(map[string]string{"enrollment_id": enr.EnrollmentID, "code": refCode(t, enr.Secret, tp.clock.Now())})
 		statuses := parallelPosts(t, tp.http.URL+"/api/v1/account/security/totp/confirm", token, body, 8)
 		if statuses[http.StatusOK] != 1 || statuses[http.StatusOK]+statuses[http.StatusNotFound]+statuses[http.StatusConflict] != 8 {
@@ -197,7 +197,7 @@ func TestParallelSignInsWithOneCode(t *testing.T) {
 			bodies = append(bodies, nil)
 			bodies[len(bodies)-1], _ = json.Marshal(map[string]string{"mfa_token": ch.MFAToken})
 		}
-		tp.clock.nextStep()
+		tp.clock.NextStep()
 		code := refCode(t, enr.Secret, tp.clock.Now())
 		var mu sync.Mutex
 		ok := 0

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/partnersecurity/partnersecurity/internal/rfc6238"
+	"github.com/partnersecurity/partnersecurity/internal/testclock"
 )
 
 // refCode is the 6-digit SHA-1 code of a base32 secret at t, from an RFC
@@ -25,7 +26,7 @@ func refCode(t testing.TB, secret string, at time.Time) string {
 // codes computed by the reference implementation.
 func TestCheckTOTPWindowReplayAndDiagnosis(t *testing.T) {
 	secret := newTOTPSecret()
-	now := testEpoch
+	now := testclock.Epoch
 	cur := timeStep(now)
 	codeAt := func(steps int) string { return refCode(t, secret, now.Add(time.Duration(steps)*30*time.Second)) }
 
