@@ -22,6 +22,7 @@ import (
 
 	"github.com/partnersecurity/partnersecurity/assets"
 	"github.com/partnersecurity/partnersecurity/client"
+	"github.com/partnersecurity/partnersecurity/internal/glprewarm"
 	"github.com/partnersecurity/partnersecurity/session"
 	"github.com/partnersecurity/partnersecurity/ui"
 )
@@ -65,6 +66,9 @@ func main() {
 		a.Lifecycle().SetOnStarted(func() { d.open(logger.With("component", "demo-portal")) })
 	}
 	w := a.NewWindow(info.Name)
+	// GLFW has opened the display: OpenGL is set up for it on the other
+	// core while the screens are built.
+	glprewarm.Start()
 	w.Resize(fyne.NewSize(860, 680))
 	u := ui.New(ui.Config{
 		App:    a,
