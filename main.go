@@ -74,7 +74,7 @@ func main() {
 	w := a.NewWindow(info.Name)
 	// GLFW has opened the display: OpenGL is set up for it on the other
 	// core while the screens are built.
-	glprewarm.Start()
+	glSetUp := glprewarm.Start()
 	w.Resize(fyne.NewSize(860, 680))
 	u := ui.New(ui.Config{
 		App:    a,
@@ -98,6 +98,10 @@ func main() {
 	// Ctrl+C or a kill ends the app as closing the window does, so that the
 	// deferred clean-up (the demo portal's database) runs.
 	stop := quitOnSignal(a)
+	// The set-up must finish before the window is shown, and so before the
+	// app can quit and close the display under it. It is usually done by
+	// now; if not, GLFW would only repeat it.
+	<-glSetUp
 	w.ShowAndRun()
 	stop()
 	u.Close()

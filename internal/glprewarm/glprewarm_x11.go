@@ -36,7 +36,9 @@ import (
 // after the first window has been created (GLFW has opened the display by
 // then), before building the window's content. The channel then receives
 // the number of framebuffer configurations the display offers (0 if it
-// has no OpenGL) and is closed.
+// has no OpenGL) and is closed. Receive from it before the window is
+// shown: the display must stay open until the set-up is done, and only
+// the running app can close it.
 func Start() <-chan int {
 	done := make(chan int, 1)
 	d := unsafe.Pointer(glfw.GetX11Display())
