@@ -20,7 +20,7 @@ import (
 
 	"github.com/partnersecurity/partnersecurity/assets"
 	"github.com/partnersecurity/partnersecurity/client"
-	"github.com/partnersecurity/partnersecurity/internal/glprewarm"
+	"github.com/partnersecurity/partnersecurity/internal/glwindow"
 	"github.com/partnersecurity/partnersecurity/session"
 	"github.com/partnersecurity/partnersecurity/ui"
 )
@@ -73,8 +73,10 @@ func main() {
 	})
 	w := a.NewWindow(info.Name)
 	// GLFW has opened the display: OpenGL is set up for it on the other
-	// core while the screens are built.
-	glSetUp := glprewarm.Start()
+	// core while the screens are built, for a window with no depth or
+	// stencil buffer (package glwindow says why).
+	glSetUp := glwindow.Prewarm()
+	glwindow.NoDepthStencil()
 	w.Resize(fyne.NewSize(860, 680))
 	u := ui.New(ui.Config{
 		App:    a,

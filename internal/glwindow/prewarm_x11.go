@@ -1,6 +1,6 @@
 //go:build linux && !wayland && cgo
 
-package glprewarm
+package glwindow
 
 /*
 #cgo LDFLAGS: -lX11 -lGL
@@ -31,7 +31,7 @@ import (
 	"github.com/go-gl/glfw/v3.3/glfw"
 )
 
-// Start sets up OpenGL for the X display that Fyne's GLFW driver opened,
+// Prewarm sets up OpenGL for the X display that Fyne's GLFW driver opened,
 // on another thread, and returns at once. Call it on the main goroutine
 // after the first window has been created (GLFW has opened the display by
 // then), before building the window's content. The channel then receives
@@ -39,7 +39,7 @@ import (
 // has no OpenGL) and is closed. Receive from it before the window is
 // shown: the display must stay open until the set-up is done, and only
 // the running app can close it.
-func Start() <-chan int {
+func Prewarm() <-chan int {
 	done := make(chan int, 1)
 	d := unsafe.Pointer(glfw.GetX11Display())
 	if d == nil {

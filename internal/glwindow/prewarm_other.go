@@ -1,10 +1,10 @@
 //go:build !linux || wayland || !cgo
 
-package glprewarm
+package glwindow
 
-// Start does nothing on this platform: the set-up it moves off the main
+// Prewarm does nothing on this platform: the set-up it moves off the main
 // thread is GLX's, on X11. The channel receives 0 and is closed.
-func Start() <-chan int {
+func Prewarm() <-chan int {
 	done := make(chan int, 1)
 	done <- 0
 	close(done)
