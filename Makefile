@@ -28,16 +28,17 @@ RUN_PKGS := dbus gnome-keyring
 TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
 	libsecret-tools dbus
 
-.PHONY: demo test build portal deps-build deps-test fmt-check vet staticcheck vulncheck
+.PHONY: demo test build portal deps-build deps-test fmt-check tidy-check vet staticcheck vulncheck
 
 ## demo: install what is missing, build, and run the app against the
 ## reference portal running inside it, with the demo account.
 demo: deps-build build
 	./scripts/run-app.sh $(BIN) -demo
 
-## test: install what is missing; gofmt, vet, staticcheck, vulncheck, then
-## every test with the race detector inside a throwaway desktop session.
-test: deps-test fmt-check vet staticcheck vulncheck
+## test: install what is missing; gofmt, go.mod tidiness, vet, staticcheck,
+## vulncheck, then every test with the race detector inside a throwaway
+## desktop session.
+test: deps-test fmt-check tidy-check vet staticcheck vulncheck
 	./scripts/with-desktop.sh $(GO) test -race -timeout 25m ./...
 
 build:
@@ -59,6 +60,10 @@ deps-test: deps-build
 fmt-check:
 	@out=$$(gofmt -l .); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# go.mod and go.sum say exactly what the code imports.
+tidy-check:
+	$(GO) mod tidy -diff
 
 vet:
 	$(GO) vet ./...
