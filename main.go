@@ -102,7 +102,7 @@ func main() {
 	stop := quitOnSignal(a)
 	// The set-up must finish before the window is shown, and so before the
 	// app can quit and close the display under it. It is usually done by
-	// now; if not, GLFW would only repeat it.
+	// now; if not, waiting costs nothing: GLFW would do the same work.
 	<-glSetUp
 	w.ShowAndRun()
 	stop()
