@@ -33,7 +33,7 @@ const (
 // light run's actions and HTTP round trips as JSON.
 func TestJourneyInRealWindow(t *testing.T) {
 	requireDesktop(t, "xdotool", "/usr/bin/import", "zbarimg", "oathtool")
-	bin := buildApp(t, t.TempDir())
+	bin := buildApp(t)
 	for _, theme := range []string{"light", "dark"} {
 		t.Run(theme, func(t *testing.T) {
 			j := &journey{t: t, bin: bin, theme: theme}

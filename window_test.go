@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -20,19 +22,43 @@ const dataRaceReport = "WARNING: DATA RACE"
 // under test is built the same way, so it reuses the compiled Fyne packages.
 var raceEnabled bool
 
-// buildApp builds the real application binary into dir and returns its path.
-func buildApp(t *testing.T, dir string) string {
+// The app binary that buildApp built, once for all the tests here.
+var (
+	appBuild       sync.Once
+	appDir, appBin string
+	appBuildErr    error
+)
+
+// buildApp builds the real application binary, once per test run, and
+// returns its path.
+func buildApp(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(dir, "partnersecurity")
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
+	appBuild.Do(func() {
+		appDir, appBuildErr = os.MkdirTemp("", "partnersecurity-app-")
+		if appBuildErr != nil {
+			return
+		}
+		appBin = filepath.Join(appDir, "partnersecurity")
+		args := []string{"build", "-o", appBin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, ".")...).CombinedOutput(); err != nil {
+			appBuildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if appBuildErr != nil {
+		t.Fatal(appBuildErr)
 	}
-	cmd := exec.Command("go", append(args, ".")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	return appBin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if appDir != "" {
+		os.RemoveAll(appDir)
 	}
-	return bin
+	os.Exit(code)
 }
 
 // TestWindowOpens is the smoke test of the real window: the built app starts
@@ -41,7 +67,7 @@ func buildApp(t *testing.T, dir string) string {
 func TestWindowOpens(t *testing.T) {
 	requireDesktop(t, "xdotool", "/usr/bin/import")
 	dir := t.TempDir()
-	bin := buildApp(t, dir)
+	bin := buildApp(t)
 
 	proc := exec.Command(bin)
 	proc.Env = append(os.Environ(), "FYNE_THEME=light")
