@@ -37,6 +37,10 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	if err := glwindow.CheckDisplay(); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", info.Name, err)
+		os.Exit(1)
+	}
 	level := slog.LevelWarn
 	if *verbose {
 		level = slog.LevelDebug
