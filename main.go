@@ -75,7 +75,11 @@ func main() {
 			f()
 		}
 	})
-	w := a.NewWindow(info.Name)
+	w, err := newWindow(a, info.Name)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", info.Name, err)
+		os.Exit(1)
+	}
 	// GLFW has opened the display: OpenGL is set up for it on the other
 	// core while the screens are built, for a window with no depth or
 	// stencil buffer (package glwindow says why).
@@ -111,6 +115,19 @@ func main() {
 	w.ShowAndRun()
 	stop()
 	u.Close()
+}
+
+// newWindow creates the app's window. Fyne starts GLFW with the first
+// window, and GLFW panics when the display named in DISPLAY can't be
+// opened (a stale DISPLAY over SSH, say): that becomes an error for a
+// person to read, not a stack trace.
+func newWindow(a fyne.App, title string) (w fyne.Window, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("could not open a window on the display (%v)", r)
+		}
+	}()
+	return a.NewWindow(title), nil
 }
 
 // quitOnSignal quits the app on SIGINT or SIGTERM, until stop is called.
