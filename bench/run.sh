@@ -266,6 +266,16 @@ drop_from_cache() {
 	done
 }
 log "dropping the programs' own files from the page cache"
+# The read-ahead of the disk that holds the app: it sets how much of a file
+# a page fault brings in.
+read_ahead_kb() {
+	local dev name
+	dev=$(df --output=source "$1" | tail -n1)
+	name=$(basename "$dev")
+	[ -e "/sys/block/$name" ] || name=$(lsblk -no PKNAME "$dev" 2>/dev/null | head -n1)
+	cat "/sys/block/$name/queue/read_ahead_kb" 2>/dev/null || echo "unknown"
+}
+read_ahead_kb=$(read_ahead_kb "$app")
 drop_from_cache "$app" "$bare" "${chromium_files[@]}"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -405,7 +415,13 @@ mkdir -p "$(dirname "$out")"
 	echo "sum of \`Pss\` in /proc/PID/smaps_rollup 2 s after launch over the launched process, its"
 	echo "descendants, and the processes that carry the launch's tag in their environment (Chromium's"
 	echo "crash handler, which leaves the tree); for Chromium this includes the /usr/bin/chromium"
-	echo "wrapper shell. Medians of $runs."
+	echo "wrapper shell. Medians of $runs. *Page cache*: before the warm-up launches, each program's own"
+	echo "files (the app's and the bare window's binaries, Chromium's in /usr/lib/chromium) are dropped"
+	echo "from the page cache (\`sync\`, then \`dd iflag=nocache\`), so that the warm-up launch reads them"
+	echo "from disk, as the first launch after a reboot does. The \"as linked\" row is a second copy of the"
+	echo "app left in the page cache as the Go linker wrote it, through a memory map: in large folios,"
+	echo "so more of the binary counts in PSS and it starts on fewer page faults. How much of a file"
+	echo "counts also depends on the disk's read-ahead, here ${read_ahead_kb} KiB (/sys/block/*/queue/read_ahead_kb)."
 	echo
 	echo "## The journey"
 	echo
