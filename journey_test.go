@@ -30,7 +30,7 @@ const (
 // PARTNERSECURITY_SCREENSHOTS=DIR (make screenshots) saves the light run's
 // screens, without the guide panel, and one with it, as the README's
 // pictures. PARTNERSECURITY_JOURNEY_REPORT=FILE (make bench) writes the
-// light run's actions and HTTP round trips as JSON.
+// light run's actions and HTTP round trips (see writeJourneyReport).
 func TestJourneyInRealWindow(t *testing.T) {
 	requireDesktop(t, "xdotool", "/usr/bin/import", "zbarimg", "oathtool")
 	bin := buildApp(t)
