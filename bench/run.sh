@@ -265,7 +265,6 @@ drop_from_cache() {
 		dd if="$f" iflag=nocache count=0 status=none
 	done
 }
-log "dropping the programs' own files from the page cache"
 # The read-ahead of the disk that holds the app: it sets how much of a file
 # a page fault brings in.
 read_ahead_kb() {
@@ -276,30 +275,29 @@ read_ahead_kb() {
 	cat "/sys/block/$name/queue/read_ahead_kb" 2>/dev/null || echo "unknown"
 }
 read_ahead_kb=$(read_ahead_kb "$app")
+log "dropping the programs' own files from the page cache"
 drop_from_cache "$app" "$bare" "${chromium_files[@]}"
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+# The programs launched, in this order each round: run_NAME launches one,
+# and $work/NAME collects its figures.
+programs=(app linked demo bare chromium)
 log "warm-up launches (not counted)"
-run_app warm >/dev/null
-run_linked warm >/dev/null
-run_demo warm >/dev/null
-run_bare warm >/dev/null
-run_chromium warm >/dev/null
-
-: >"$work/app" >"$work/linked" >"$work/demo" >"$work/bare" >"$work/chromium"
+for k in "${programs[@]}"; do
+	"run_$k" warm >/dev/null
+	: >"$work/$k"
+done
 for i in $(seq "$runs"); do
 	log "launch $i of $runs: app, app as linked, app -demo, bare Fyne window, Chromium"
-	run_app "$i" >>"$work/app"
-	run_linked "$i" >>"$work/linked"
-	run_demo "$i" >>"$work/demo"
-	run_bare "$i" >>"$work/bare"
-	run_chromium "$i" >>"$work/chromium"
+	for k in "${programs[@]}"; do
+		"run_$k" "$i" >>"$work/$k"
+	done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 col() { awk -v c="$2" '{ print $c }' "$work/$1"; }
 list() { col "$1" "$2" | paste -sd' ' | sed 's/ /, /g'; }
-for k in app linked demo bare chromium; do
+for k in "${programs[@]}"; do
 	declare "${k}_mapped=$(col $k 1 | median)"
 	declare "${k}_drawn=$(col $k 2 | median)"
 	declare "${k}_pss=$(col $k 3 | median)"
@@ -392,7 +390,7 @@ mkdir -p "$(dirname "$out")"
 	echo
 	echo "Each launch, in ms mapped / ms drawn / KiB PSS:"
 	echo
-	for k in app linked demo bare chromium; do
+	for k in "${programs[@]}"; do
 		echo "- $k: $(awk '{ printf "%s%s/%s/%s", (NR > 1 ? ", " : ""), $1, $2, $3 }' "$work/$k")"
 	done
 	echo
