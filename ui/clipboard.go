@@ -10,9 +10,7 @@ const clipboardClearAfter = 60 * time.Second
 func (a *App) copySecret(text string) {
 	cb := a.cfg.App.Clipboard()
 	cb.SetContent(text)
-	var stop func()
-	stop = a.every(clipboardClearAfter, func() {
-		stop()
+	a.after(clipboardClearAfter, func() {
 		if cb.Content() == text {
 			cb.SetContent("")
 		}

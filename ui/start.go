@@ -22,7 +22,7 @@ type startScreen struct {
 	box      *fyne.Container // hidden until startRevealDelay has passed
 	activity *widget.Activity
 	label    *widget.Label
-	stop     func() // stops the reveal timer; nil once it has run
+	stop     func() // stops the reveal timer
 }
 
 func newStartScreen(a *App) *startScreen {
@@ -40,21 +40,13 @@ func (s *startScreen) content() fyne.CanvasObject { return s.box }
 func (s *startScreen) articleStep() int { return 1 }
 
 func (s *startScreen) shown() {
-	s.stop = s.app.every(startRevealDelay, func() {
-		s.stopTimer()
+	s.stop = s.app.after(startRevealDelay, func() {
 		s.box.Show()
 		s.activity.Start()
 	})
 }
 
 func (s *startScreen) hidden() {
-	s.stopTimer()
+	s.stop()
 	s.activity.Stop()
-}
-
-func (s *startScreen) stopTimer() {
-	if s.stop != nil {
-		s.stop()
-		s.stop = nil
-	}
 }

@@ -51,3 +51,24 @@ func tickEvery(d time.Duration, f func()) (stop func()) {
 		}
 	}
 }
+
+// after calls f once, on the UI goroutine, d from now, unless the returned
+// stop function (idempotent, on the UI goroutine) is called first. It runs
+// on a.every, so the tests' manual ticker drives it too.
+func (a *App) after(d time.Duration, f func()) (stop func()) {
+	var stopTick func()
+	stopped := false
+	stop = func() {
+		if !stopped {
+			stopped = true
+			stopTick()
+		}
+	}
+	stopTick = a.every(d, func() {
+		if !stopped {
+			stop()
+			f()
+		}
+	})
+	return stop
+}
