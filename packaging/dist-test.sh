@@ -151,12 +151,16 @@ release_build() {
 	go version -m "$1" | tee "$tmp/buildinfo" | grep -E '^[[:space:]]build' || return 1
 	grep -Eq '^[[:space:]]build[[:space:]]+-trimpath=true$' "$tmp/buildinfo" || { echo "not -trimpath"; return 1; }
 	! grep -q 'vcs\.' "$tmp/buildinfo" || { echo "VCS stamped"; return 1; }
+	# Fyne replaced by the patched copy (internal/fynepatch), by a path that
+	# is the same on every build machine.
+	grep -Eq '^[[:space:]]=>[[:space:]]+\./fyne-v[0-9.]+[[:space:]]+\(devel\)' "$tmp/buildinfo" ||
+		{ echo "built against Fyne as released, without internal/fynepatch's change"; return 1; }
 	for tag in release ${BUILD_TAGS//,/ }; do
 		grep -Eq "^[[:space:]]build[[:space:]]+-tags=(.*,)?$tag(,.*)?\$" "$tmp/buildinfo" || { echo "no build tag $tag"; return 1; }
 	done
 	! x86_64-w64-mingw32-objdump -h "$1" 2>/dev/null | grep -q debug_info && ! objdump -h "$1" 2>/dev/null | grep -q debug_info
 }
-check "deb: release build of /usr/bin/$PKG_NAME (trimpath, stripped, tags release,$BUILD_TAGS)" \
+check "deb: release build of /usr/bin/$PKG_NAME (trimpath, stripped, tags release,$BUILD_TAGS, patched Fyne)" \
 	release_build "$tmp/debroot/usr/bin/$PKG_NAME"
 pie() { file -L "$1" | tee /dev/stderr | grep -q 'pie executable'; }
 check "deb: /usr/bin/$PKG_NAME is position-independent (ASLR)" pie "$tmp/debroot/usr/bin/$PKG_NAME"
@@ -268,7 +272,7 @@ system_dlls_only() {
 	[ -n "$dlls" ] && ! grep -E '^(lib|mingw|msvcp|vcruntime)' <<<"$dlls"
 }
 check "exe: imports only Windows' own DLLs (no mingw runtime DLL to ship)" system_dlls_only
-check "exe: release build (trimpath, stripped, tags release,$BUILD_TAGS)" release_build "$exe"
+check "exe: release build (trimpath, stripped, tags release,$BUILD_TAGS, patched Fyne)" release_build "$exe"
 exe_resources() {
 	wrestool -l "$exe" | tee "$tmp/res"
 	grep -q -- "--type=14 " "$tmp/res" && grep -q -- "--type=24 " "$tmp/res" || return 1
