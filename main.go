@@ -81,9 +81,15 @@ func main() {
 		os.Exit(1)
 	}
 	// GLFW has opened the display: OpenGL is set up for it on the other
-	// core while the screens are built, for a window with no depth or
-	// stencil buffer (package glwindow says why).
-	glSetUp := glwindow.Prewarm()
+	// core while the screens are built, through EGL where the display's
+	// driver offers it, for a window with no depth or stencil buffer
+	// (package glwindow says why). PARTNERSECURITY_GL=glx keeps to GLX,
+	// should some driver or X server not get on with EGL.
+	preferGL := glwindow.EGL
+	if os.Getenv("PARTNERSECURITY_GL") == "glx" {
+		preferGL = glwindow.GLX
+	}
+	glSetUp := glwindow.Prewarm(preferGL)
 	glwindow.NoDepthStencil()
 	w.Resize(fyne.NewSize(860, 680))
 	u := ui.New(ui.Config{
@@ -108,10 +114,13 @@ func main() {
 	// Ctrl+C or a kill ends the app as closing the window does, so that the
 	// deferred clean-up (the demo portal's database) runs.
 	stop := quitOnSignal(a)
-	// The set-up must finish before the window is shown, and so before the
-	// app can quit and close the display under it. It is usually done by
-	// now; if not, waiting costs nothing: GLFW would do the same work.
-	<-glSetUp
+	// The set-up must finish before the window is shown: the window's
+	// context is created through the API it set up, and the app must not
+	// quit and close the display under it. Waiting costs nothing: GLFW
+	// would do the same work.
+	gl := <-glSetUp
+	gl.Use()
+	logger.Debug("OpenGL set up", "api", gl.API, "configs", gl.Configs)
 	w.ShowAndRun()
 	stop()
 	u.Close()

@@ -22,18 +22,27 @@ func init() {
 // it on another thread, and the main thread then creates a window with an
 // OpenGL 2.1 context, makes it current and reads what its framebuffer has.
 type startUp struct {
-	waitFirst  bool // the window is created after Prewarm has finished, not while it works
-	noDepthSt  bool // NoDepthStencil was called first
-	configs    int  // what Prewarm reported
+	prefer     API    // what Prewarm was asked to set up
+	eglLibrary string // instead of libEGL.so.1
+	want       API    // what it should set up
+	waitFirst  bool   // the window is created after Prewarm has finished (and with its Setup), not while it works
+	noDepthSt  bool   // NoDepthStencil was called first
+	setup      Setup
 	window     error
 	current    bool  // the window's context became current
+	contextAPI int   // the API GLFW says the context was created with
 	depth, stc int32 // the framebuffer's depth and stencil bits
 }
 
 var startUps = []*startUp{
-	{waitFirst: true},
-	{waitFirst: false},
-	{waitFirst: true, noDepthSt: true},
+	{prefer: GLX, want: GLX, waitFirst: true},
+	{prefer: GLX, want: GLX, waitFirst: false},
+	{prefer: GLX, want: GLX, waitFirst: true, noDepthSt: true},
+	// The app's start-up. Xvfb with Mesa offers EGL as well as GLX.
+	{prefer: EGL, want: EGL, waitFirst: true, noDepthSt: true},
+	{prefer: EGL, want: EGL, waitFirst: true},
+	// A machine without libEGL: GLX, as if EGL had not been asked for.
+	{prefer: EGL, eglLibrary: "libEGL-absent.so.1", want: GLX, waitFirst: true, noDepthSt: true},
 }
 
 func TestMain(m *testing.M) {
@@ -46,15 +55,20 @@ func TestMain(m *testing.M) {
 		if s.noDepthSt {
 			NoDepthStencil()
 		}
-		done := Prewarm()
+		if s.eglLibrary != "" {
+			eglLibrary = s.eglLibrary
+		}
+		done := Prewarm(s.prefer)
 		if s.waitFirst {
-			s.configs = <-done
+			s.setup = <-done
+			s.setup.Use()
 		}
 		s.open()
 		if !s.waitFirst {
-			s.configs = <-done
+			s.setup = <-done
 		}
 		glfw.Terminate()
+		eglLibrary = "libEGL.so.1"
 	}
 	os.Exit(m.Run())
 }
@@ -80,6 +94,7 @@ func (s *startUp) open() {
 	w.MakeContextCurrent()
 	defer glfw.DetachCurrentContext()
 	s.current = glfw.GetCurrentContext() == w
+	s.contextAPI = w.GetAttrib(glfw.ContextCreationAPI)
 	if err := gl.Init(); err != nil {
 		s.window = err
 		return
@@ -90,13 +105,31 @@ func (s *startUp) open() {
 }
 
 func (s *startUp) String() string {
-	return fmt.Sprintf("start-up (window created after Prewarm finished: %v; NoDepthStencil: %v)", s.waitFirst, s.noDepthSt)
+	return fmt.Sprintf("start-up (Prewarm(%v) with %q; window created after Prewarm finished: %v; NoDepthStencil: %v)", s.prefer, s.eglLibrary, s.waitFirst, s.noDepthSt)
 }
 
-func TestPrewarmFindsTheDisplaysFramebufferConfigurations(t *testing.T) {
+func TestPrewarmSetsUpWhatItIsAskedFor(t *testing.T) {
 	for _, s := range startUps {
-		if s.configs <= 0 {
-			t.Errorf("%v: Prewarm reported %d framebuffer configurations; the Xvfb display offers GLX, so want more than 0", s, s.configs)
+		if s.setup.API != s.want {
+			t.Errorf("%v: Prewarm set up %v, want %v", s, s.setup.API, s.want)
+		}
+		if s.setup.Configs <= 0 {
+			t.Errorf("%v: Prewarm reported %d framebuffer configurations; the Xvfb display offers %v, so want more than 0", s, s.setup.Configs, s.want)
+		}
+	}
+}
+
+func TestWindowContextUsesTheSetUpAPI(t *testing.T) {
+	for _, s := range startUps {
+		if s.window != nil {
+			continue // reported below
+		}
+		want := glfw.NativeContextAPI
+		if s.waitFirst && s.setup.API == EGL {
+			want = glfw.EGLContextAPI
+		}
+		if s.contextAPI != want {
+			t.Errorf("%v: the window's context was created with GLFW context API %#x, want %#x", s, s.contextAPI, want)
 		}
 	}
 }

@@ -3,10 +3,11 @@
 package glwindow
 
 // Prewarm does nothing on this platform: the set-up it moves off the main
-// thread is GLX's, on X11. The channel receives 0 and is closed.
-func Prewarm() <-chan int {
-	done := make(chan int, 1)
-	done <- 0
+// thread is that of OpenGL on X11. The channel receives a Setup for the
+// native API and is closed.
+func Prewarm(API) <-chan Setup {
+	done := make(chan Setup, 1)
+	done <- Setup{API: Native}
 	close(done)
 	return done
 }
