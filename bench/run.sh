@@ -371,8 +371,9 @@ mkdir -p "$(dirname "$out")"
 	echo "| launch → first frame drawn, app ÷ Chromium | $app_drawn ms ÷ $chromium_drawn ms = **${drawn_ratio}×** | (none) | |"
 	echo
 	echo "For reference, a bare Fyne window (bench/barewindow: one label, the same size; Fyne as released) in the same"
-	echo "run: mapped **${bare_time_ratio}×**, PSS **${bare_mem_ratio}×**, drawn **${bare_drawn_ratio}×** of Chromium's. That is the floor"
-	echo "that Fyne and this machine's software OpenGL (Mesa llvmpipe under Xvfb) set for any Fyne app."
+	echo "run: mapped **${bare_time_ratio}×**, PSS **${bare_mem_ratio}×**, drawn **${bare_drawn_ratio}×** of Chromium's: what Fyne as released"
+	echo "and this machine's software OpenGL (Mesa llvmpipe under Xvfb) give the smallest Fyne app, without"
+	echo "the app's start-up care (internal/glwindow, startup.go, internal/fynepatch)."
 	echo
 	echo "Medians of $runs launches each, interleaved (app, app as linked, app -demo, bare Fyne window, Chromium), after"
 	echo "one unmeasured warm-up launch of each, which read the program's own files from disk (they"
