@@ -403,7 +403,8 @@ mkdir -p "$(dirname "$out")"
 	done
 	echo
 	echo "Method. The app is \`go build $release_desc\` of this tree, as the installers build it"
-	echo "(against Fyne with internal/fynepatch's change, as every build here is),"
+	echo "(against Fyne with internal/fynepatch's change, as every build here is; its window draws through"
+	echo "EGL, internal/glwindow),"
 	echo "started with no flags (the first screen a user sees: the keyring is asked for a saved"
 	echo "sign-in, then the sign-in form), and with \`-demo\` for reference (no target: it also opens"
 	echo "SQLite and hashes the demo password with argon2id). Chromium is \`${chromium_cmd[*]}"
