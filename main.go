@@ -120,6 +120,7 @@ func main() {
 	// would do the same work.
 	gl := <-glSetUp
 	gl.Use()
+	u.SetGraphics(gl.String())
 	logger.Debug("OpenGL set up", "api", gl.API, "configs", gl.Configs)
 	w.ShowAndRun()
 	stop()

@@ -92,6 +92,8 @@ type App struct {
 	twoFactor *client.TwoFactor
 	// remember is false when the keyring cannot keep the session.
 	remember bool
+	// graphics says how the window draws, for the support details.
+	graphics string
 	// lastAPI is the latest portal client, signed in or not, for the
 	// support details.
 	lastAPI PortalAPI

@@ -17,6 +17,7 @@ type supportInfo struct {
 	version     string
 	build       int
 	platform    string
+	graphics    string
 	portalHost  string
 	clock       *client.ClockReading
 	clockErr    string
@@ -29,12 +30,17 @@ type supportInfo struct {
 	keyringNote string
 }
 
+// SetGraphics records how the window draws ("OpenGL through EGL", say), for
+// the support details: a help desk facing a window that draws wrongly on
+// some machine can tell what to try. Call it on the UI goroutine.
+func (a *App) SetGraphics(desc string) { a.graphics = desc }
+
 // collectSupportDetails measures the portal's clock (off the UI goroutine)
 // and calls done on the UI goroutine with the support details as text.
 func (a *App) collectSupportDetails(done func(text string)) {
 	info := supportInfo{
 		version: a.cfg.Version, build: a.cfg.Build,
-		platform:  runtime.GOOS + "/" + runtime.GOARCH,
+		platform: runtime.GOOS + "/" + runtime.GOARCH, graphics: a.graphics,
 		twoFactor: a.twoFactor, signedIn: a.api != nil, step: a.step, remember: a.remember,
 	}
 	api := a.api
@@ -72,6 +78,9 @@ func (s supportInfo) text() string {
 	line := func(label, value string) { fmt.Fprintf(&b, "%-18s %s\n", label+":", value) }
 	line("App", fmt.Sprintf("Partner Security %s (build %d)", s.version, s.build))
 	line("System", s.platform)
+	if s.graphics != "" {
+		line("Graphics", s.graphics)
+	}
 	if s.portalHost == "" {
 		line("Portal", "not chosen yet")
 	} else {

@@ -37,6 +37,14 @@ type Setup struct {
 	Configs int
 }
 
+// String says how the window draws, for a person: "OpenGL through EGL".
+func (s Setup) String() string {
+	if s.API == Native {
+		return "OpenGL"
+	}
+	return "OpenGL through " + s.API.String()
+}
+
 // Use asks GLFW to create the contexts of the windows created from now on
 // with s.API. Call it on the main goroutine after GLFW is initialised (the
 // first window has been created) and before the window is shown.
