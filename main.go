@@ -26,6 +26,20 @@ import (
 )
 
 func main() {
+	code, retry := run()
+	if retry {
+		// The deferred clean-up of run has been done: start afresh on GLX.
+		if err := restartWithGLX(); err != nil {
+			fmt.Fprintf(os.Stderr, "Partner Security: could not start again with GLX: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+// run is the app: it returns the exit status, and whether to start again
+// on GLX because the window could not be created through EGL.
+func run() (code int, retryWithGLX bool) {
 	resumeGC := pauseGCForStartup()
 	demo := flag.Bool("demo", false, "run against a demo portal inside the app, with a demo account")
 	guide := flag.Bool("guide", false, "start in guide mode, for help-desk staff on a call")
@@ -78,7 +92,7 @@ func main() {
 	w, err := newWindow(a, info.Name)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", info.Name, err)
-		os.Exit(1)
+		return 1, false
 	}
 	// GLFW has opened the display: OpenGL is set up for it on the other
 	// core while the screens are built, through EGL where the display's
@@ -86,7 +100,7 @@ func main() {
 	// (package glwindow says why). PARTNERSECURITY_GL=glx keeps to GLX,
 	// should some driver or X server not get on with EGL.
 	preferGL := glwindow.EGL
-	if os.Getenv("PARTNERSECURITY_GL") == "glx" {
+	if os.Getenv(glEnv) == "glx" {
 		preferGL = glwindow.GLX
 	}
 	glSetUp := glwindow.Prewarm(preferGL)
@@ -122,9 +136,19 @@ func main() {
 	gl.Use()
 	u.SetGraphics(gl.String())
 	logger.Debug("OpenGL set up", "api", gl.API, "configs", gl.Configs)
-	w.ShowAndRun()
-	stop()
-	u.Close()
+	w.Show()
+	defer u.Close()
+	defer stop()
+	if !windowCreated(w) {
+		if gl.API == glwindow.EGL {
+			fmt.Fprintf(os.Stderr, "%s: the window could not be created through EGL; starting again with GLX (%s=glx)\n", info.Name, glEnv)
+			return 0, true
+		}
+		fmt.Fprintf(os.Stderr, "%s: could not open the window: the graphics driver gave it no OpenGL 2.1 context (%v; the error above says more)\n", info.Name, gl)
+		return 1, false
+	}
+	a.Run()
+	return 0, false
 }
 
 // newWindow creates the app's window. Fyne starts GLFW with the first
