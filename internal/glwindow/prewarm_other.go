@@ -5,9 +5,4 @@ package glwindow
 // Prewarm does nothing on this platform: the set-up it moves off the main
 // thread is that of OpenGL on X11. The channel receives a Setup for the
 // native API and is closed.
-func Prewarm(API) <-chan Setup {
-	done := make(chan Setup, 1)
-	done <- Setup{API: Native}
-	close(done)
-	return done
-}
+func Prewarm(API) <-chan Setup { return ready(Setup{API: Native}) }

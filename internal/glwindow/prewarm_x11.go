@@ -106,28 +106,29 @@ var eglLibrary = "libEGL.so.1"
 // from it and Use the Setup before the window is shown: the display must
 // stay open until the set-up is done, and only the running app can close it.
 func Prewarm(prefer API) <-chan Setup {
-	done := make(chan Setup, 1)
 	d := unsafe.Pointer(glfw.GetX11Display())
 	if d == nil {
-		done <- Setup{API: Native}
-		close(done)
-		return done
+		return ready(Setup{API: Native})
 	}
+	done := make(chan Setup, 1)
 	go func() {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
-		if prefer == EGL {
-			lib := C.CString(eglLibrary)
-			n := int(C.prewarm_egl(d, lib))
-			C.free(unsafe.Pointer(lib))
-			if n > 0 {
-				done <- Setup{API: EGL, Configs: n}
-				close(done)
-				return
-			}
-		}
-		done <- Setup{API: GLX, Configs: int(C.prewarm_glx(d))}
+		done <- prewarm(d, prefer)
 		close(done)
 	}()
 	return done
+}
+
+// prewarm sets up EGL for the display d if prefer is EGL and it can, else
+// GLX.
+func prewarm(d unsafe.Pointer, prefer API) Setup {
+	if prefer == EGL {
+		lib := C.CString(eglLibrary)
+		defer C.free(unsafe.Pointer(lib))
+		if n := int(C.prewarm_egl(d, lib)); n > 0 {
+			return Setup{API: EGL, Configs: n}
+		}
+	}
+	return Setup{API: GLX, Configs: int(C.prewarm_glx(d))}
 }

@@ -45,6 +45,15 @@ func (s Setup) String() string {
 	return "OpenGL through " + s.API.String()
 }
 
+// ready returns a channel that holds s and is closed: Prewarm's answer when
+// there is nothing to wait for.
+func ready(s Setup) <-chan Setup {
+	done := make(chan Setup, 1)
+	done <- s
+	close(done)
+	return done
+}
+
 // Use asks GLFW to create the contexts of the windows created from now on
 // with s.API. Call it on the main goroutine after GLFW is initialised (the
 // first window has been created) and before the window is shown.
