@@ -53,7 +53,7 @@ func run() (code int, retryWithGLX bool) {
 	}
 	if err := glwindow.CheckDisplay(); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", info.Name, err)
-		os.Exit(1)
+		return 1, false
 	}
 	level := slog.LevelWarn
 	if *verbose {

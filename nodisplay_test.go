@@ -24,12 +24,7 @@ func TestWithoutADisplayItSaysSoAndExits(t *testing.T) {
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		cmd := exec.CommandContext(ctx, bin)
-		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
-				cmd.Env = append(cmd.Env, kv)
-			}
-		}
-		cmd.Env = append(cmd.Env, "HOME="+t.TempDir())
+		cmd.Env = append(envWithout(os.Environ(), "DISPLAY", "WAYLAND_DISPLAY"), "HOME="+t.TempDir())
 		if c.display != "" {
 			cmd.Env = append(cmd.Env, "DISPLAY="+c.display)
 		}
@@ -75,13 +70,8 @@ func TestWindowWithoutOpenGLEndsTheApp(t *testing.T) {
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		cmd := exec.CommandContext(ctx, bin, "-demo")
-		for _, kv := range os.Environ() {
-			if !strings.HasPrefix(kv, "PARTNERSECURITY_GL=") {
-				cmd.Env = append(cmd.Env, kv)
-			}
-		}
 		tmp := t.TempDir()
-		cmd.Env = append(cmd.Env, "HOME="+tmp, "TMPDIR="+tmp, "MESA_GL_VERSION_OVERRIDE=1.1")
+		cmd.Env = append(envWithout(os.Environ(), glEnv), "HOME="+tmp, "TMPDIR="+tmp, "MESA_GL_VERSION_OVERRIDE=1.1")
 		cmd.Env = append(cmd.Env, c.env...)
 		out, err := cmd.CombinedOutput()
 		timedOut := ctx.Err() != nil

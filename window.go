@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -46,11 +47,17 @@ func restartWithGLX() error {
 	if err != nil {
 		return err
 	}
-	env := []string{glEnv + "=glx"}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, glEnv+"=") {
-			env = append(env, kv)
+	return syscall.Exec(exe, os.Args, append(envWithout(os.Environ(), glEnv), glEnv+"=glx"))
+}
+
+// envWithout returns env (NAME=value entries) without the variables named.
+func envWithout(env []string, names ...string) []string {
+	var kept []string
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
+			kept = append(kept, kv)
 		}
 	}
-	return syscall.Exec(exe, os.Args, env)
+	return kept
 }

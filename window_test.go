@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -156,4 +157,12 @@ func colours(t *testing.T, path string) int {
 		}
 	}
 	return 1
+}
+
+func TestEnvWithoutDropsOnlyTheNamedVariables(t *testing.T) {
+	env := []string{"DISPLAY=:1", "PARTNERSECURITY_GL=egl", "PARTNERSECURITY_GLX=1", "X=a=b", "DISPLAY=:2"}
+	got := envWithout(env, "DISPLAY", "PARTNERSECURITY_GL")
+	if want := []string{"PARTNERSECURITY_GLX=1", "X=a=b"}; !slices.Equal(got, want) {
+		t.Errorf("envWithout = %q, want %q", got, want)
+	}
 }
