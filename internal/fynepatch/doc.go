@@ -1,5 +1,5 @@
-// Package fynepatch holds the change this project makes to Fyne, and the
-// test that the build carries it. There is no code to import here.
+// Package fynepatch holds the change this project makes to Fyne, and what
+// tells that a build carries it: SystemFontsRead, for the tests.
 //
 // # The change
 //

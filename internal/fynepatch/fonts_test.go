@@ -1,24 +1,11 @@
 package fynepatch
 
 import (
-	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
-
-// systemFontsRead reports whether Fyne has looked at the system's fonts: the
-// font scanner it uses writes its index of them into the user's cache
-// directory the first time, and only then (once per process).
-func systemFontsRead(t *testing.T, cache string) bool {
-	t.Helper()
-	found, err := filepath.Glob(filepath.Join(cache, "font_index_v*.cache"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(found) > 0
-}
 
 // TestSystemFontsOnlyForRunesFyneLacks measures text as every widget does,
 // in each text style: text in the scripts Fyne's own fonts cover must not
@@ -37,7 +24,7 @@ func TestSystemFontsOnlyForRunesFyneLacks(t *testing.T) {
 			t.Fatalf("text in style %+v measured %v wide", style, size.Width)
 		}
 	}
-	if systemFontsRead(t, cache) {
+	if SystemFontsRead(cache) {
 		t.Fatal("Fyne read the system's fonts to measure text its own fonts cover: " +
 			"this build's Fyne lacks internal/fynepatch's change (build and test with make, " +
 			"which sets GOWORK; see internal/fynepatch/doc.go)")
@@ -45,7 +32,7 @@ func TestSystemFontsOnlyForRunesFyneLacks(t *testing.T) {
 
 	// Armenian, which Fyne's own fonts lack.
 	fyne.MeasureText("Բարեւ", 14, fyne.TextStyle{})
-	if !systemFontsRead(t, cache) {
+	if !SystemFontsRead(cache) {
 		t.Fatal("a rune Fyne's own fonts lack did not make Fyne look for it in the system's fonts")
 	}
 }
