@@ -9,8 +9,8 @@
 #    each, then BENCH_RUNS (default 5) measured launches each: the time from
 #    launch to the first visible (mapped) top-level window and to its first
 #    drawn frame, and the PSS of all the program's processes 2 s after
-#    launch. Medians and ratios. A bare Fyne window (bench/barewindow) runs
-#    beside them as the floor of any Fyne app on this machine. The programs'
+#    launch. Medians and ratios. A bare Fyne window (bench/barewindow, built
+#    against Fyne as released) runs beside them, for reference. The programs'
 #    files are read from disk at their warm-up launch (dropped from the page
 #    cache first); a second copy of the app, left as the linker wrote it,
 #    shows what that changes.
