@@ -109,12 +109,8 @@ func run() (code int, retryWithGLX bool) {
 	u := ui.New(ui.Config{
 		App:    a,
 		Window: w,
-		Connect: func(address string) (ui.PortalAPI, error) {
-			c, err := client.New(client.Options{Address: address, Version: info.Version, CAFile: *caFile, Logger: logger})
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
+		Connect: func(address string) (*client.Client, error) {
+			return client.New(client.Options{Address: address, Version: info.Version, CAFile: *caFile, Logger: logger})
 		},
 		Store:         session.NewKeyring(info.ID),
 		Version:       info.Version,
@@ -134,7 +130,6 @@ func run() (code int, retryWithGLX bool) {
 	// would do the same work.
 	gl := <-glSetUp
 	gl.Use()
-	u.SetGraphics(gl.String())
 	logger.Debug("OpenGL set up", "api", gl.API, "configs", gl.Configs)
 	w.Show()
 	defer u.Close()

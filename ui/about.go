@@ -14,8 +14,9 @@ import (
 	"github.com/partnersecurity/partnersecurity/assets"
 )
 
-// showAbout shows the app's version, and the support details to copy.
-func (a *App) showAbout() {
+// showAbout shows the app's version, and the support details to copy, in
+// a dialog over win.
+func showAbout(win fyne.Window, r release, details func(done func(text string)), clipboard fyne.Clipboard) {
 	icon := canvas.NewImageFromResource(assets.Icon)
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSquareSize(96))
@@ -23,8 +24,8 @@ func (a *App) showAbout() {
 	var copyBtn *widget.Button
 	copyBtn = &widget.Button{Text: "Copy support details", Icon: theme.ContentCopyIcon(), OnTapped: func() {
 		copyBtn.Disable()
-		a.collectSupportDetails(func(text string) {
-			a.cfg.App.Clipboard().SetContent(text)
+		details(func(text string) {
+			clipboard.SetContent(text)
 			copyBtn.Enable()
 			copied.SetText("Copied.")
 		})
@@ -32,11 +33,11 @@ func (a *App) showAbout() {
 	content := container.NewVBox(
 		container.NewCenter(icon),
 		&widget.Label{Text: appName, Alignment: fyne.TextAlignCenter, TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText},
-		&widget.Label{Text: fmt.Sprintf("Version %s (build %d) · %s/%s", a.cfg.Version, a.cfg.Build, runtime.GOOS, runtime.GOARCH), Alignment: fyne.TextAlignCenter},
+		&widget.Label{Text: fmt.Sprintf("Version %s (build %d) · %s/%s", r.version, r.build, runtime.GOOS, runtime.GOARCH), Alignment: fyne.TextAlignCenter},
 		paragraph("Turns on two-factor authentication for your partner-portal login, step by step. "+
 			"Your sign-in is kept only in this computer's keyring."),
 		container.NewCenter(copyBtn),
 		container.NewCenter(copied),
 	)
-	dialog.ShowCustom("About "+appName, "Close", content, a.win)
+	dialog.ShowCustom("About "+appName, "Close", content, win)
 }

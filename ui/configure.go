@@ -32,30 +32,46 @@ const replaceWarning = "This will clear any other 2FA you have for this address 
 // authentication is on, it also offers new recovery codes, and turning the
 // switch to No starts turning it off.
 type configureScreen struct {
-	app *App
+	env       *env
+	api       enrollAPI
+	twoFactor *client.TwoFactor // as read when the screen opened
+	next      configureNext
 
 	require  *yesNoSwitch
 	generate *widget.Button
 	reauth   *reauthInput
 	message  *messageLabel
 	sender   *sender
+	form     *form
 	genBox   *fyne.Container
 	box      fyne.CanvasObject
 	// replaceConfirmed: the person agreed to replace the authenticator.
 	replaceConfirmed bool
 }
 
-func newConfigureScreen(a *App) *configureScreen {
-	s := &configureScreen{app: a, message: errorLine()}
-	configured := a.twoFactor != nil && a.twoFactor.Configured
+// configureNext is where Configure leads.
+type configureNext struct {
+	// scan shows the QR code of the enrollment generated.
+	scan func(e *client.Enrollment, replacing bool)
+	// turnOff and recoveryCodes are for an account with 2FA on.
+	turnOff, recoveryCodes func()
+	back                   func()
+}
+
+// newConfigureScreen returns Configure for an account whose two-factor
+// status is tf (nil: not known).
+func newConfigureScreen(e *env, api enrollAPI, tf *client.TwoFactor, next configureNext) *configureScreen {
+	s := &configureScreen{env: e, api: api, twoFactor: tf, next: next, message: errorLine()}
+	configured := s.configured()
 
 	s.require = newYesNoSwitch(configured, s.onRequireChanged)
 
 	s.generate = &widget.Button{Text: "Generate shared secret", Importance: widget.HighImportance, OnTapped: s.onGenerate}
-	s.reauth = newReauthInput(a, s.onGenerate)
-	s.sender = newSender(a, "You can try again in %s.", s.generate, s.reauth.password, s.require)
+	s.reauth = newReauthInput(e, s.onGenerate)
+	s.sender = newSender(e, "You can try again in %s.", s.generate, s.reauth.password, s.require)
+	s.form = &form{env: e, sender: s.sender, message: s.message, what: "generate shared secret", handle: s.onRefused}
 
-	back := &widget.Button{Text: "Back to Security", OnTapped: func() { a.show(newSecurityScreen(a)) }}
+	back := &widget.Button{Text: "Back to Security", OnTapped: next.back}
 	parts := []fyne.CanvasObject{
 		heading("Configure two-factor authentication"),
 		widget.NewForm(widget.NewFormItem(requireLabel, s.require)),
@@ -72,8 +88,8 @@ func newConfigureScreen(a *App) *configureScreen {
 			s.message,
 			widget.NewSeparator(),
 			subheading("Recovery codes"),
-			paragraph(recoveryCodesLeft(a.twoFactor.RecoveryCodesRemaining)+". A new set replaces them all: the old codes stop working."),
-			container.NewHBox(&widget.Button{Text: "New recovery codes", OnTapped: func() { a.show(newRecoveryCodesRenewScreen(a)) }}),
+			paragraph(recoveryCodesLeft(tf.RecoveryCodesRemaining)+". A new set replaces them all: the old codes stop working."),
+			container.NewHBox(&widget.Button{Text: "New recovery codes", OnTapped: next.recoveryCodes}),
 		)
 		s.generate.Importance = widget.MediumImportance
 	} else {
@@ -103,13 +119,13 @@ func (s *configureScreen) articleStep() int {
 	return 4
 }
 
-func (s *configureScreen) shown() { s.app.focus(s.require) }
+func (s *configureScreen) shown() { s.env.focus(s.require) }
 
 func (s *configureScreen) hidden() { s.sender.stop() }
 
 // configured reports whether the account already has an authenticator.
 func (s *configureScreen) configured() bool {
-	return s.app.twoFactor != nil && s.app.twoFactor.Configured
+	return s.twoFactor != nil && s.twoFactor.Configured
 }
 
 // onRequireChanged is the switch. Turning it to Yes shows the next step,
@@ -118,17 +134,17 @@ func (s *configureScreen) configured() bool {
 func (s *configureScreen) onRequireChanged(on bool) {
 	if s.configured() {
 		if !on {
-			s.app.show(newDisableScreen(s.app))
+			s.next.turnOff()
 		}
 		return
 	}
 	if on {
 		s.genBox.Show()
-		s.app.setStep(5)
-		s.app.focus(s.generate)
+		s.env.setStep(5)
+		s.env.focus(s.generate)
 	} else {
 		s.genBox.Hide()
-		s.app.setStep(4)
+		s.env.setStep(4)
 	}
 }
 
@@ -136,7 +152,7 @@ func (s *configureScreen) onRequireChanged(on bool) {
 // authenticator already set up it first asks to confirm the replacement
 // (article step 6).
 func (s *configureScreen) onGenerate() {
-	if !s.sender.ready() {
+	if !s.form.ready() {
 		return
 	}
 	if missing := s.reauth.missing(); missing != "" {
@@ -153,15 +169,15 @@ func (s *configureScreen) onGenerate() {
 // confirmReplace shows the article's confirmation before replacing the
 // authenticator.
 func (s *configureScreen) confirmReplace() {
-	s.app.setStep(6)
+	s.env.setStep(6)
 	d := dialog.NewConfirm("Replace your authenticator?", replaceWarning, func(ok bool) {
 		if ok {
 			s.replaceConfirmed = true
 			s.start(true)
 		} else {
-			s.app.setStep(5)
+			s.env.setStep(5)
 		}
-	}, s.app.win)
+	}, s.env.win)
 	d.SetConfirmText("Continue")
 	d.SetDismissText("Cancel")
 	d.Show()
@@ -169,39 +185,23 @@ func (s *configureScreen) confirmReplace() {
 
 // start creates the pending enrollment and opens the QR code step.
 func (s *configureScreen) start(replace bool) {
-	s.message.SetText("")
-	s.sender.setBusy(true)
-	api, password := s.app.api, s.reauth.value()
-	s.app.background(func(ctx context.Context) func() {
-		e, err := api.StartTOTPEnrollment(ctx, replace, password)
-		return func() {
-			s.sender.setBusy(false)
-			if err != nil {
-				s.onError(err)
-				return
-			}
-			s.app.show(newScanScreen(s.app, e, replace))
-		}
-	})
+	password := s.reauth.value()
+	submit(s.form, func(ctx context.Context) (*client.Enrollment, error) {
+		return s.api.StartTOTPEnrollment(ctx, replace, password)
+	}, func(e *client.Enrollment) { s.next.scan(e, replace) })
 }
 
-func (s *configureScreen) onError(err error) {
-	s.app.log.Info("generate shared secret failed", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err))
-	if s.app.sessionEnded(err) {
-		return
-	}
+// onRefused handles what Configure answers in its own way: a confirmation
+// still needed, and the password asked again.
+func (s *configureScreen) onRefused(err error) bool {
 	switch {
 	case errors.Is(err, client.ErrReplaceConfirmationRequired):
 		// An authenticator was set up elsewhere since this page was read.
 		s.replaceConfirmed = false
 		s.confirmReplace()
-		return
+		return true
 	case errors.Is(err, client.ErrReauthRequired):
 		s.generate.SetText("Continue")
 	}
-	if s.reauth.handle(err, s.message) {
-		return
-	}
-	showError(s.message, err)
-	s.sender.waitIfLimited(err, func() { s.message.SetText("") })
+	return s.reauth.handle(err, s.message)
 }

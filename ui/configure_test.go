@@ -38,8 +38,8 @@ func TestReplaceAuthenticatorAsksFirst(t *testing.T) {
 			t.Errorf("confirmation lacks %q: %s", want, text)
 		}
 	}
-	if h.app.step != 6 {
-		t.Errorf("article step = %d, want 6", h.app.step)
+	if h.app.shell.step != 6 {
+		t.Errorf("article step = %d, want 6", h.app.shell.step)
 	}
 	tapButton(t, top, "Continue")
 	h.wait()
@@ -114,8 +114,8 @@ func TestSwitchBackToNo(t *testing.T) {
 	c := current[*configureScreen](h)
 	test.Tap(c.require)
 	test.Tap(c.require)
-	if c.genBox.Visible() || h.app.step != 4 {
-		t.Errorf("after No: generate visible %v, step %d", c.genBox.Visible(), h.app.step)
+	if c.genBox.Visible() || h.app.shell.step != 4 {
+		t.Errorf("after No: generate visible %v, step %d", c.genBox.Visible(), h.app.shell.step)
 	}
 	// A key press reaches the focused widget as a key, then as a character.
 	c.require.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})

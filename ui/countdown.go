@@ -10,7 +10,7 @@ import (
 // countdown shows the time left until something may be tried again, ticking
 // every second, and calls its done function when the time is up.
 type countdown struct {
-	app    *App
+	env    *env
 	label  *messageLabel
 	format string // with one %s for the time left, "Try again in %s."
 	until  time.Time
@@ -19,16 +19,16 @@ type countdown struct {
 }
 
 // newCountdown returns a stopped countdown whose label reads format.
-func newCountdown(a *App, format string) *countdown {
-	return &countdown{app: a, format: format, label: newMessageLabel(widget.WarningImportance)}
+func newCountdown(e *env, format string) *countdown {
+	return &countdown{env: e, format: format, label: newMessageLabel(widget.WarningImportance)}
 }
 
 // start counts down d, then calls done (on the UI goroutine).
 func (c *countdown) start(d time.Duration, done func()) {
 	c.cancel()
-	c.until = c.app.now().Add(d)
+	c.until = c.env.now().Add(d)
 	c.done = done
-	c.stop = c.app.every(time.Second, c.tick)
+	c.stop = c.env.every(time.Second, c.tick)
 	c.tick()
 }
 
@@ -45,7 +45,7 @@ func (c *countdown) cancel() {
 }
 
 func (c *countdown) tick() {
-	left := c.until.Sub(c.app.now())
+	left := c.until.Sub(c.env.now())
 	if left <= 0 {
 		done := c.done
 		c.cancel()

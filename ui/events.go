@@ -15,7 +15,8 @@ const eventsShown = 50
 
 // eventsScreen lists the account's security events, newest first.
 type eventsScreen struct {
-	app      *App
+	env      *env
+	api      eventsAPI
 	list     *fyne.Container
 	activity *widget.Activity
 	message  *messageLabel
@@ -24,11 +25,12 @@ type eventsScreen struct {
 	box      fyne.CanvasObject
 }
 
-func newEventsScreen(a *App) *eventsScreen {
-	s := &eventsScreen{app: a, list: container.NewVBox(), activity: widget.NewActivity(), message: errorLine()}
+// newEventsScreen returns the list; back leaves it.
+func newEventsScreen(e *env, api eventsAPI, back func()) *eventsScreen {
+	s := &eventsScreen{env: e, api: api, list: container.NewVBox(), activity: widget.NewActivity(), message: errorLine()}
 	s.retry = &widget.Button{Text: "Try again", OnTapped: s.load}
 	s.retry.Hide()
-	s.back = &widget.Button{Text: "Back to Security", OnTapped: func() { a.show(newSecurityScreen(a)) }}
+	s.back = &widget.Button{Text: "Back to Security", OnTapped: back}
 	s.box = column(
 		heading("Security events"),
 		container.NewHBox(s.activity),
@@ -46,7 +48,7 @@ func (s *eventsScreen) content() fyne.CanvasObject { return s.box }
 func (s *eventsScreen) articleStep() int { return 3 }
 
 func (s *eventsScreen) shown() {
-	s.app.focus(s.back)
+	s.env.focus(s.back)
 	s.load()
 }
 
@@ -57,23 +59,25 @@ func (s *eventsScreen) load() {
 	s.message.SetText("")
 	s.activity.Show()
 	s.activity.Start()
-	api := s.app.api
-	s.app.background(func(ctx context.Context) func() {
-		events, err := api.ListSecurityEvents(ctx, eventsShown)
-		return func() {
-			s.activity.Stop()
-			s.activity.Hide()
-			if err != nil {
-				if s.app.sessionEnded(err) {
-					return
-				}
-				showError(s.message, err)
-				s.retry.Show()
-				return
-			}
-			s.render(events.Events)
+	s.env.background(func(ctx context.Context) func() {
+		events, err := s.api.ListSecurityEvents(ctx, eventsShown)
+		return func() { s.onLoaded(events, err) }
+	}, func(err error) { s.onLoaded(nil, err) })
+}
+
+// onLoaded lists the events read, or says why they couldn't be.
+func (s *eventsScreen) onLoaded(events *client.SecurityEvents, err error) {
+	s.activity.Stop()
+	s.activity.Hide()
+	if err != nil {
+		if s.env.sessionEnded(err) {
+			return
 		}
-	})
+		showError(s.message, err)
+		s.retry.Show()
+		return
+	}
+	s.render(events.Events)
 }
 
 func (s *eventsScreen) render(events []client.SecurityEvent) {

@@ -13,7 +13,7 @@ import (
 // authenticator app or, after "Use a recovery code instead", one of the
 // recovery codes.
 type factorInput struct {
-	app        *App
+	env        *env
 	code       *codeEntry
 	recovery   *widget.Entry
 	toggle     *widget.Button
@@ -25,8 +25,8 @@ type factorInput struct {
 
 // newFactorInput returns the input showing the code field. submit runs on
 // Enter, and on the sixth digit unless manual is set.
-func newFactorInput(a *App, codePrompt, recoveryPrompt string, manual bool, submit func()) *factorInput {
-	f := &factorInput{app: a, prompts: [2]string{codePrompt, recoveryPrompt}, prompt: paragraph(codePrompt)}
+func newFactorInput(e *env, codePrompt, recoveryPrompt string, manual bool, submit func()) *factorInput {
+	f := &factorInput{env: e, prompts: [2]string{codePrompt, recoveryPrompt}, prompt: paragraph(codePrompt)}
 	f.code = newCodeEntry(func(string) { submit() })
 	f.code.manual = manual
 	f.recovery = &widget.Entry{PlaceHolder: "Recovery code, like abcd-efgh-jkmn", OnSubmitted: func(string) { submit() }}
@@ -64,7 +64,7 @@ func (f *factorInput) onToggle() {
 	if f.onSwitch != nil {
 		f.onSwitch()
 	}
-	f.app.focus(f.field())
+	f.env.focus(f.field())
 }
 
 // factor returns what was entered, or a sentence saying what is missing.

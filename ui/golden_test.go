@@ -29,22 +29,19 @@ func TestGoldenSecurityDisabled(t *testing.T) {
 	test.AssertRendersToMarkup(t, "security_disabled.xml", h.win.Canvas())
 }
 
-// fixedAPI is a portal client that answers from fixed values; calls the
-// golden test does not expect panic through the nil interface.
+// fixedAPI is the QR code step's portal that answers from fixed values;
+// calls the golden test does not expect panic through the nil interface.
 type fixedAPI struct {
-	PortalAPI
+	confirmAPI
 }
 
 func (fixedAPI) Clock() (client.ClockReading, bool) { return client.ClockReading{}, false }
-func (fixedAPI) Address() string                    { return "https://partners.example.com" }
-func (fixedAPI) Host() string                       { return "partners.example.com" }
 
 // The QR step with a fixed shared secret, so the QR code is the same each run.
 func TestGoldenScan(t *testing.T) {
 	h := newHarness(t)
 	at := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-	h.app.now = func() time.Time { return at }
-	h.app.api = fixedAPI{}
+	h.app.env.now = func() time.Time { return at }
 	e := &client.Enrollment{
 		EnrollmentID: "enr_golden",
 		Secret:       "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
@@ -54,6 +51,6 @@ func TestGoldenScan(t *testing.T) {
 		Algorithm:    "SHA1", Digits: 6, Period: 30,
 		ExpiresAt: at.Add(10 * time.Minute),
 	}
-	h.app.show(newScanScreen(h.app, e, false))
+	h.app.shell.show(newScanScreen(h.app.env, fixedAPI{}, h.app.account, e, false, scanNext{}))
 	test.AssertRendersToMarkup(t, "scan.xml", h.win.Canvas())
 }

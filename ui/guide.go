@@ -37,22 +37,24 @@ const guidePanelWidth = 280
 // current one highlighted, and "Copy support details", so a help-desk
 // agent on a call can say "you should be on step 5".
 type guidePanel struct {
-	app     *App
-	rows    []*guideRow
-	status  *widget.Label
-	copied  *messageLabel
-	copyBtn *widget.Button
-	steps   *fyne.Container
-	scroll  *container.Scroll
-	box     *fyne.Container
-	visible bool
-	step    int
+	// details collects the support details, and clipboard takes them.
+	details   func(done func(text string))
+	clipboard fyne.Clipboard
+	rows      []*guideRow
+	status    *widget.Label
+	copied    *messageLabel
+	copyBtn   *widget.Button
+	steps     *fyne.Container
+	scroll    *container.Scroll
+	box       *fyne.Container
+	visible   bool
+	step      int
 }
 
 // newGuidePanel returns the panel, hidden and empty: its widgets are built
 // the first time guide mode is turned on, so that most starts skip them.
-func newGuidePanel(a *App) *guidePanel {
-	g := &guidePanel{app: a}
+func newGuidePanel(details func(done func(text string)), clipboard fyne.Clipboard) *guidePanel {
+	g := &guidePanel{details: details, clipboard: clipboard}
 	g.box = container.New(&fixedWidth{width: guidePanelWidth})
 	g.box.Hide()
 	return g
@@ -127,8 +129,8 @@ func (g *guidePanel) scrollTo(n int) {
 func (g *guidePanel) onCopy() {
 	g.copyBtn.Disable()
 	g.copied.SetText("Checking the portal's clock…")
-	g.app.collectSupportDetails(func(text string) {
-		g.app.cfg.App.Clipboard().SetContent(text)
+	g.details(func(text string) {
+		g.clipboard.SetContent(text)
 		g.copyBtn.Enable()
 		g.copied.SetText("Copied. Paste them into your message to the help desk.")
 	})

@@ -17,14 +17,14 @@ func TestGuideModeFollowsTheArticle(t *testing.T) {
 	if got := h.win.Title(); got != "Partner Security — Step 1 of 9" {
 		t.Errorf("title = %q", got)
 	}
-	if !h.app.guide.box.Visible() || !h.app.guide.rows[0].current {
+	if !h.app.shell.guide.box.Visible() || !h.app.shell.guide.rows[0].current {
 		t.Error("the guide panel does not show step 1 as current")
 	}
 	h.signIn()
 	if got := h.win.Title(); got != "Partner Security — Step 3 of 9" {
 		t.Errorf("title on Security = %q", got)
 	}
-	if !h.app.guide.rows[1].done || !h.app.guide.rows[2].current {
+	if !h.app.shell.guide.rows[1].done || !h.app.shell.guide.rows[2].current {
 		t.Error("step 2 is not ticked, or step 3 not current")
 	}
 	s := h.generate()
@@ -37,11 +37,11 @@ func TestGuideModeFollowsTheArticle(t *testing.T) {
 	}
 
 	// The toolbar toggle turns it off, and the title is plain again.
-	test.Tap(h.app.header.guide)
-	if h.app.guide.box.Visible() || h.win.Title() != "Partner Security" {
-		t.Errorf("guide off: panel visible %v, title %q", h.app.guide.box.Visible(), h.win.Title())
+	test.Tap(h.app.shell.header.guide)
+	if h.app.shell.guide.box.Visible() || h.win.Title() != "Partner Security" {
+		t.Errorf("guide off: panel visible %v, title %q", h.app.shell.guide.box.Visible(), h.win.Title())
 	}
-	if h.app.prefs.guide() {
+	if h.app.shell.prefs.guide() {
 		t.Error("guide mode off is not remembered")
 	}
 }
@@ -57,13 +57,12 @@ func TestSupportDetailsHoldNoSecrets(t *testing.T) {
 	code := h.code(key, 0)
 	test.Type(s.code, wrongCode(code))
 	h.wait()
-	h.app.SetGraphics("OpenGL through EGL") // as main does once the window's OpenGL is set up
 
-	test.Tap(h.app.guide.copyBtn)
+	test.Tap(h.app.shell.guide.copyBtn)
 	h.wait()
 	details := h.fyne.Clipboard().Content()
 	for _, want := range []string{
-		"Partner Security 1.2.3 (build 7)", "Graphics:          OpenGL through EGL", "Portal:            " + h.addr, "Portal time:", "Clock offset:",
+		"Partner Security 1.2.3 (build 7)", "Portal:            " + h.addr, "Portal time:", "Clock offset:",
 		"Two-factor:        Disabled", "Article step:      8 of 9", "Last error:        invalid_code", "Error request ID:",
 	} {
 		if !strings.Contains(details, want) {
@@ -71,14 +70,14 @@ func TestSupportDetailsHoldNoSecrets(t *testing.T) {
 		}
 	}
 	for name, secret := range map[string]string{
-		"password": portal.DemoPassword, "token": h.app.api.Token(), "shared secret": key,
+		"password": portal.DemoPassword, "token": h.app.account.get().client.Token(), "shared secret": key,
 		"otpauth URI": s.enrollment.OTPAuthURI, "code": wrongCode(code),
 	} {
 		if strings.Contains(details, secret) {
 			t.Errorf("support details contain the %s", name)
 		}
 	}
-	if h.app.guide.copied.Text == "" {
+	if h.app.shell.guide.copied.Text == "" {
 		t.Error("no word that the details were copied")
 	}
 }
@@ -95,7 +94,7 @@ func TestSupportDetailsAfterAFailedSignIn(t *testing.T) {
 	test.Tap(s.submit)
 	h.wait()
 
-	test.Tap(h.app.guide.copyBtn)
+	test.Tap(h.app.shell.guide.copyBtn)
 	h.wait()
 	details := h.fyne.Clipboard().Content()
 	for _, want := range []string{"Portal:            " + h.addr, "Last error:        invalid_credentials", "Two-factor:        unknown (not signed in)"} {
@@ -123,11 +122,11 @@ func TestStartingWritesNoPreferences(t *testing.T) {
 		t.Fatalf("starting wrote the preferences %d times, want none", writes)
 	}
 
-	h.app.setGuide(true)
+	h.app.shell.setGuide(true)
 	if writes != 1 {
 		t.Errorf("turning guide mode on wrote the preferences %d times, want once", writes)
 	}
-	if !h.app.prefs.guide() {
+	if !h.app.shell.prefs.guide() {
 		t.Error("guide mode is not remembered")
 	}
 }

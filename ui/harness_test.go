@@ -140,25 +140,21 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	h.win.Resize(fyne.NewSize(860, 680))
 	cfg.App, cfg.Window, cfg.Store = h.fyne, h.win, h.store
 	if cfg.Connect == nil {
-		cfg.Connect = func(address string) (PortalAPI, error) {
-			c, err := client.New(client.Options{Address: address, Version: "test", Timeout: 5 * time.Second})
-			if err != nil {
-				return nil, err
-			}
-			return c, nil
+		cfg.Connect = func(address string) (*client.Client, error) {
+			return client.New(client.Options{Address: address, Version: "test", Timeout: 5 * time.Second})
 		}
 	}
 	h.app = New(cfg)
-	h.app.every = h.ticker.every
-	h.app.now = h.local.Now
+	h.app.env.every = h.ticker.every
+	h.app.env.now = h.local.Now
 	// Results of background calls are applied on the test goroutine when
 	// the test waits, as the real driver applies them on its main
 	// goroutine, never beside the test's own taps and typing.
 	h.applies = make(chan func(), 64)
-	h.app.do = func(f func()) { h.applies <- f }
+	h.app.env.do = func(f func()) { h.applies <- f }
 	t.Cleanup(func() {
 		h.app.Close()
-		for h.app.inflight.Load() > 0 {
+		for h.app.env.inflight.Load() > 0 {
 			select {
 			case <-h.applies:
 			case <-time.After(time.Millisecond):
@@ -175,8 +171,8 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 func (h *harness) restartApp(store session.Store) {
 	h.t.Helper()
 	h.win = h.fyne.NewWindow("second")
-	next := New(Config{App: h.fyne, Window: h.win, Store: store, Connect: h.app.cfg.Connect})
-	next.do, next.every, next.now = h.app.do, h.ticker.every, h.local.Now
+	next := New(Config{App: h.fyne, Window: h.win, Store: store, Connect: h.app.flow.connectTo})
+	next.env.do, next.env.every, next.env.now = h.app.env.do, h.ticker.every, h.local.Now
 	h.app.Close()
 	h.app = next
 }
@@ -235,7 +231,7 @@ func (h *harness) wait() {
 			continue
 		default:
 		}
-		if h.app.inflight.Load() == 0 && len(h.applies) == 0 {
+		if h.app.env.inflight.Load() == 0 && len(h.applies) == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -275,10 +271,10 @@ func (h *harness) start() {
 // current returns the current screen as a T, failing the test otherwise.
 func current[T screen](h *harness) T {
 	h.t.Helper()
-	s, ok := h.app.current.(T)
+	s, ok := h.app.shell.current.(T)
 	if !ok {
 		var want T
-		h.t.Fatalf("screen is %T, want %T (%s)", h.app.current, want, visibleText(h.app.current.content()))
+		h.t.Fatalf("screen is %T, want %T (%s)", h.app.shell.current, want, visibleText(h.app.shell.current.content()))
 	}
 	return s
 }
@@ -301,7 +297,7 @@ func (h *harness) signIn() {
 // an account with 2FA it returns the code step that follows.
 func (h *harness) signInAgain() *codeSignInScreen {
 	h.t.Helper()
-	test.Tap(h.app.header.signOut)
+	test.Tap(h.app.shell.header.signOut)
 	h.wait()
 	h.signIn()
 	return current[*codeSignInScreen](h)

@@ -13,7 +13,6 @@ import (
 // header is the bar at the top of the window: the product, the signed-in
 // account, and the buttons that work on every screen.
 type header struct {
-	app     *App
 	account *widget.Label
 	guide   *widget.Button
 	about   *widget.Button
@@ -21,11 +20,18 @@ type header struct {
 	box     fyne.CanvasObject
 }
 
-func newHeader(a *App) *header {
-	h := &header{app: a, account: &widget.Label{Truncation: fyne.TextTruncateEllipsis}}
-	h.guide = &widget.Button{Text: "Guide mode", Icon: theme.HelpIcon(), OnTapped: func() { a.setGuide(!a.guide.visible) }}
-	h.about = &widget.Button{Text: "About", Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: a.showAbout}
-	h.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), OnTapped: a.confirmSignOut}
+// headerActions are what the header's buttons do.
+type headerActions struct {
+	guide, about, signOut func()
+}
+
+// newHeader returns the header, signed out; demo adds the "Demo portal"
+// badge.
+func newHeader(demo bool, do headerActions) *header {
+	h := &header{account: &widget.Label{Truncation: fyne.TextTruncateEllipsis}}
+	h.guide = &widget.Button{Text: "Guide mode", Icon: theme.HelpIcon(), OnTapped: do.guide}
+	h.about = &widget.Button{Text: "About", Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: do.about}
+	h.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), OnTapped: do.signOut}
 	h.signOut.Hide()
 
 	icon := canvas.NewImageFromResource(assets.SmallIcon)
@@ -33,7 +39,7 @@ func newHeader(a *App) *header {
 	icon.SetMinSize(fyne.NewSquareSize(28))
 	title := &widget.Label{Text: appName, TextStyle: fyne.TextStyle{Bold: true}}
 	right := container.NewHBox()
-	if a.cfg.Demo != nil {
+	if demo {
 		right.Add(container.NewCenter(newBadge(bannerWarning, "Demo portal")))
 	}
 	right.Add(h.guide)
@@ -45,10 +51,10 @@ func newHeader(a *App) *header {
 
 func (h *header) content() fyne.CanvasObject { return h.box }
 
-// refresh shows the signed-in account, or nothing.
-func (h *header) refresh() {
-	acc := h.app.account
-	if h.app.api == nil || acc == nil {
+// show shows the signed-in account, or nothing.
+func (h *header) show(s accountState) {
+	acc := s.info
+	if !s.signedIn() || acc == nil {
 		h.account.SetText("")
 		h.signOut.Hide()
 		return

@@ -35,11 +35,11 @@ func TestJourneyFromDisabledToUpdated(t *testing.T) {
 	if sec.status.Text != "Disabled" {
 		t.Errorf("status = %q, want Disabled", sec.status.Text)
 	}
-	if got := h.app.header.account.Text; got != portal.DemoName+" · "+portal.DemoCompany {
+	if got := h.app.shell.header.account.Text; got != portal.DemoName+" · "+portal.DemoCompany {
 		t.Errorf("header shows %q, want the account's name and company", got)
 	}
-	if h.app.step != 3 {
-		t.Errorf("article step = %d, want 3", h.app.step)
+	if h.app.shell.step != 3 {
+		t.Errorf("article step = %d, want 3", h.app.shell.step)
 	}
 
 	// Step 4: the switch, in the portal's words; nothing changes yet.
@@ -52,8 +52,8 @@ func TestJourneyFromDisabledToUpdated(t *testing.T) {
 		t.Error("Generate shows before the switch is turned to Yes")
 	}
 	test.Tap(c.require)
-	if !c.genBox.Visible() || h.app.step != 5 {
-		t.Fatalf("after Yes: generate visible %v, step %d", c.genBox.Visible(), h.app.step)
+	if !c.genBox.Visible() || h.app.shell.step != 5 {
+		t.Fatalf("after Yes: generate visible %v, step %d", c.genBox.Visible(), h.app.shell.step)
 	}
 	if !strings.Contains(visibleText(c.genBox), "Nothing changes on your account until you enter the code") {
 		t.Errorf("the screen doesn't say nothing changes yet: %s", visibleText(c.genBox))
@@ -67,8 +67,8 @@ func TestJourneyFromDisabledToUpdated(t *testing.T) {
 	test.Tap(c.generate)
 	h.wait()
 	s := current[*scanScreen](h)
-	if h.app.step != 7 {
-		t.Errorf("article step = %d, want 7", h.app.step)
+	if h.app.shell.step != 7 {
+		t.Errorf("article step = %d, want 7", h.app.shell.step)
 	}
 	if h.focused() != s.code {
 		t.Errorf("focus is on %T, want the code field", h.focused())

@@ -68,6 +68,11 @@ func userMessage(err error) string {
 	return "Something went wrong. Try again; if it keeps happening, copy the support details for the help desk."
 }
 
+// errInternal stands for a failure of the app itself (a background call
+// that panicked): the log has the details, the person gets the general
+// sentence.
+var errInternal = errors.New("ui: internal error")
+
 // keyringUnavailableMessage is the banner shown when no keyring answers.
 const keyringUnavailableMessage = "This computer can't keep you signed in; you'll sign in each time."
 

@@ -4,30 +4,75 @@ import (
 	"context"
 
 	"github.com/partnersecurity/partnersecurity/client"
+	"github.com/partnersecurity/partnersecurity/session"
 )
 
-// PortalAPI is what the screens need of the portal client; *client.Client
-// implements it. One PortalAPI talks to one portal address.
-type PortalAPI interface {
-	Login(ctx context.Context, username, password string) (*client.LoginResult, error)
-	LoginMFA(ctx context.Context, mfaToken string, factor client.SecondFactor) (*client.Session, error)
-	Logout(ctx context.Context) error
-	GetAccount(ctx context.Context) (*client.Account, error)
+// What the screens and flows need of the portal client, each declared for
+// the screen or flow that uses it and no larger: *client.Client has them
+// all, and a test hands a screen a fake where a fault must be staged. The
+// two sign-in screens hold the *client.Client itself, because the client
+// they sign in with becomes the session's.
+
+// securityAPI is what the Security page needs: the two-factor status.
+type securityAPI interface {
 	GetSecurity(ctx context.Context) (*client.SecurityStatus, error)
+}
+
+// enrollAPI is what Configure needs to generate the shared secret.
+type enrollAPI interface {
 	StartTOTPEnrollment(ctx context.Context, replaceExisting bool, password string) (*client.Enrollment, error)
+}
+
+// confirmAPI is what the QR code step needs: to confirm the code, to read
+// the status again when the answer is lost, and the portal's clock.
+type confirmAPI interface {
 	ConfirmTOTPEnrollment(ctx context.Context, enrollmentID, code string) (*client.RecoveryCodes, error)
+	GetSecurity(ctx context.Context) (*client.SecurityStatus, error)
+	Clock() (client.ClockReading, bool)
+}
+
+// disableAPI is what turning two-factor authentication off needs.
+type disableAPI interface {
 	DisableTwoFactor(ctx context.Context, factor client.SecondFactor, password string) (*client.SecurityStatus, error)
+}
+
+// recoveryCodesAPI is what a new set of recovery codes needs.
+type recoveryCodesAPI interface {
 	RegenerateRecoveryCodes(ctx context.Context, code string) (*client.RecoveryCodes, error)
+}
+
+// eventsAPI is what the security events list needs.
+type eventsAPI interface {
 	ListSecurityEvents(ctx context.Context, limit int) (*client.SecurityEvents, error)
+}
+
+// supportAPI is what the support details need of the portal last used.
+type supportAPI interface {
 	MeasureClock(ctx context.Context) (client.ClockReading, error)
 	Clock() (client.ClockReading, bool)
-	Address() string
 	Host() string
-	Token() string
-	SetToken(token string)
 	SupportDetails() client.SupportDetails
 }
 
-// Connector returns a PortalAPI for a portal address as the person typed it;
+// sessionAPI is what the sign-in flow needs of a signed-in client: to
+// check a saved token, to end the session, and its portal address.
+type sessionAPI interface {
+	GetAccount(ctx context.Context) (*client.Account, error)
+	GetSecurity(ctx context.Context) (*client.SecurityStatus, error)
+	Logout(ctx context.Context) error
+	SetToken(token string)
+	Address() string
+}
+
+// Connector returns a portal client for an address as the person typed it;
 // it fails on an address that is not valid or not allowed.
-type Connector func(address string) (PortalAPI, error)
+type Connector func(address string) (*client.Client, error)
+
+// SessionStore is where the app keeps the session token between runs: the
+// OS keyring (session.Keyring), or memory in tests. Portal addresses are
+// passed as the client normalised them (client.Client.Address).
+type SessionStore interface {
+	Last(ctx context.Context, portal string) (*session.Session, error)
+	Save(ctx context.Context, s session.Session) error
+	Delete(ctx context.Context, portal, username string) error
+}

@@ -14,15 +14,15 @@ import (
 // answers reauth_required (the sign-in is older than 10 minutes); it then
 // goes with the next attempt.
 type reauthInput struct {
-	app      *App
+	env      *env
 	password *widget.Entry
 	form     *fyne.Container
 	needed   bool
 }
 
 // newReauthInput returns the hidden password field; Enter in it runs submit.
-func newReauthInput(a *App, submit func()) *reauthInput {
-	r := &reauthInput{app: a, password: widget.NewPasswordEntry()}
+func newReauthInput(e *env, submit func()) *reauthInput {
+	r := &reauthInput{env: e, password: widget.NewPasswordEntry()}
 	r.password.PlaceHolder = "Your portal password"
 	r.password.OnSubmitted = func(string) { submit() }
 	r.form = container.NewVBox(
@@ -43,7 +43,7 @@ func (r *reauthInput) value() string {
 // missing says what to do when the password is needed and empty.
 func (r *reauthInput) missing() string {
 	if r.needed && r.password.Text == "" {
-		r.app.focus(r.password)
+		r.env.focus(r.password)
 		return "Enter your portal password."
 	}
 	return ""
@@ -64,6 +64,6 @@ func (r *reauthInput) handle(err error, message *messageLabel) bool {
 	default:
 		return false
 	}
-	r.app.focus(r.password)
+	r.env.focus(r.password)
 	return true
 }

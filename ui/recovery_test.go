@@ -33,7 +33,7 @@ func TestNewRecoveryCodes(t *testing.T) {
 	if findButton(r.box, "Cancel") != nil {
 		t.Error("Cancel is still offered while the new codes are on screen")
 	}
-	if h.app.closeQuestion == "" {
+	if h.app.shell.closeQuestion == "" {
 		t.Error("closing the window would lose the unsaved codes without asking")
 	}
 }
@@ -42,7 +42,7 @@ func TestNewRecoveryCodes(t *testing.T) {
 // unless something else was copied meanwhile.
 func TestCopiedSecretsLeaveTheClipboard(t *testing.T) {
 	h := newHarness(t)
-	v := newRecoveryCodesView(h.app, []string{"aaaa-bbbb-cccc", "dddd-eeee-ffff"}, func() {})
+	v := newRecoveryCodesView(h.app.env, h.app.shell, codesOwner{}, []string{"aaaa-bbbb-cccc", "dddd-eeee-ffff"}, func() {})
 	cb := h.fyne.Clipboard()
 
 	test.Tap(findButton(v.box, "Copy all"))
@@ -65,7 +65,7 @@ func TestCopiedSecretsLeaveTheClipboard(t *testing.T) {
 // Saved codes are readable by this user only, also over an older file.
 func TestSavedCodesFileIsPrivate(t *testing.T) {
 	h := newHarness(t)
-	v := newRecoveryCodesView(h.app, []string{"aaaa-bbbb-cccc", "dddd-eeee-ffff"}, func() {})
+	v := newRecoveryCodesView(h.app.env, h.app.shell, codesOwner{}, []string{"aaaa-bbbb-cccc", "dddd-eeee-ffff"}, func() {})
 	path := filepath.Join(t.TempDir(), "codes.txt")
 	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,9 @@ import (
 // Save to file…, and keeps Done disabled until the person ticks "I have
 // saved these codes": they are shown only once.
 type recoveryCodesView struct {
-	app    *App
+	env    *env
+	guard  closeGuard
+	owner  codesOwner
 	codes  []string
 	saved  *widget.Check
 	done   *widget.Button
@@ -30,9 +32,31 @@ type recoveryCodesView struct {
 	box    *fyne.Container
 }
 
-// newRecoveryCodesView returns the view of codes; onDone runs on Done.
-func newRecoveryCodesView(a *App, codes []string, onDone func()) *recoveryCodesView {
-	v := &recoveryCodesView{app: a, codes: codes, status: newMessageLabel(widget.SuccessImportance)}
+// closeGuard asks before the window closes while recovery codes on screen
+// are not saved yet (the shell).
+type closeGuard interface {
+	guardClose(question string)
+	unguardClose()
+}
+
+// codesOwner names whose recovery codes they are, in the saved file.
+type codesOwner struct {
+	username, portal string
+}
+
+// ownerOf is the owner of the signed-in account's recovery codes.
+func ownerOf(s accountState) codesOwner {
+	o := codesOwner{portal: s.portal()}
+	if s.info != nil {
+		o.username = s.info.Username
+	}
+	return o
+}
+
+// newRecoveryCodesView returns the view of owner's codes; onDone runs on
+// Done.
+func newRecoveryCodesView(e *env, guard closeGuard, owner codesOwner, codes []string, onDone func()) *recoveryCodesView {
+	v := &recoveryCodesView{env: e, guard: guard, owner: owner, codes: codes, status: newMessageLabel(widget.SuccessImportance)}
 	grid := container.New(layout.NewGridLayoutWithColumns(2))
 	for i, c := range codes {
 		grid.Add(&widget.Label{Text: fmt.Sprintf("%2d.  %s", i+1, c), TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true})
@@ -40,7 +64,7 @@ func newRecoveryCodesView(a *App, codes []string, onDone func()) *recoveryCodesV
 	copyAll := &widget.Button{Text: "Copy all", Icon: theme.ContentCopyIcon(), OnTapped: v.onCopy}
 	save := &widget.Button{Text: "Save to file…", Icon: theme.DocumentSaveIcon(), OnTapped: v.onSave}
 	v.done = &widget.Button{Text: "Done", Importance: widget.HighImportance, OnTapped: func() {
-		a.unguardClose()
+		guard.unguardClose()
 		onDone()
 	}}
 	v.done.Disable()
@@ -60,12 +84,12 @@ func newRecoveryCodesView(a *App, codes []string, onDone func()) *recoveryCodesV
 		v.status,
 		container.NewHBox(v.saved, v.done),
 	)
-	a.guardClose("Your recovery codes are shown only once. Close the app without saving them?")
+	guard.guardClose("Your recovery codes are shown only once. Close the app without saving them?")
 	return v
 }
 
 func (v *recoveryCodesView) onCopy() {
-	v.app.copySecret(strings.Join(v.codes, "\n"))
+	v.env.copySecret(strings.Join(v.codes, "\n"))
 	v.status.SetText("Copied. Paste them into your password manager now: the clipboard is cleared in 60 seconds.")
 }
 
@@ -89,14 +113,14 @@ func (v *recoveryCodesView) onSave() {
 			}
 		}
 		if err != nil {
-			v.app.log.Warn("saving recovery codes failed", "err", err)
+			v.env.log.Warn("saving recovery codes failed", "err", err)
 			v.status.Importance = widget.DangerImportance
 			v.status.SetText("The codes couldn't be saved there. Choose another place, or copy them.")
 			return
 		}
 		v.status.Importance = widget.SuccessImportance
 		v.status.SetText("Saved to " + uri.Name() + ".")
-	}, v.app.win)
+	}, v.env.win)
 	d.SetFileName("partner-portal-recovery-codes.txt")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".txt"}))
 	d.Show()
@@ -106,13 +130,13 @@ func (v *recoveryCodesView) onSave() {
 func (v *recoveryCodesView) fileText() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Recovery codes for your partner portal account\n\n")
-	if v.app.account != nil {
-		fmt.Fprintf(&b, "Account: %s\n", v.app.account.Username)
+	if v.owner.username != "" {
+		fmt.Fprintf(&b, "Account: %s\n", v.owner.username)
 	}
-	if v.app.api != nil {
-		fmt.Fprintf(&b, "Portal:  %s\n", v.app.api.Address())
+	if v.owner.portal != "" {
+		fmt.Fprintf(&b, "Portal:  %s\n", v.owner.portal)
 	}
-	fmt.Fprintf(&b, "Created: %s\n\n", v.app.now().Local().Format("2 January 2006 15:04"))
+	fmt.Fprintf(&b, "Created: %s\n\n", v.env.now().Local().Format("2 January 2006 15:04"))
 	b.WriteString("Each code signs you in once if you can't use your authenticator app.\n")
 	b.WriteString("A new set replaces these. Keep this file somewhere safe.\n\n")
 	for i, c := range v.codes {
@@ -142,10 +166,14 @@ func writePrivateFile(path, text string) error {
 // recoveryCodesRenewal asks for a current code and gets a new set of
 // recovery codes, then shows them in place of itself.
 type recoveryCodesRenewal struct {
-	app     *App
+	env     *env
+	api     recoveryCodesAPI
+	guard   closeGuard
+	account *accountModel
 	code    *codeEntry
 	message *messageLabel
 	sender  *sender
+	form    *form
 	box     *fyne.Container
 	onDone  func()
 }
@@ -153,10 +181,14 @@ type recoveryCodesRenewal struct {
 // newRecoveryCodesRenewal returns the code step; onDone runs when the new
 // codes are saved, and onCancel, if not nil, adds a Cancel button that
 // goes away with the code step.
-func newRecoveryCodesRenewal(a *App, prompt string, onDone, onCancel func()) *recoveryCodesRenewal {
-	r := &recoveryCodesRenewal{app: a, message: errorLine(), onDone: onDone}
+func newRecoveryCodesRenewal(e *env, api recoveryCodesAPI, guard closeGuard, account *accountModel, prompt string, onDone, onCancel func()) *recoveryCodesRenewal {
+	r := &recoveryCodesRenewal{env: e, api: api, guard: guard, account: account, message: errorLine(), onDone: onDone}
 	r.code = newCodeEntry(func(string) { r.onSubmit() })
-	r.sender = newSender(a, "You can enter a code again in %s.", r.code)
+	r.sender = newSender(e, "You can enter a code again in %s.", r.code)
+	r.form = &form{env: e, sender: r.sender, message: r.message, what: "new recovery codes",
+		refused: func(error) { r.code.SetText("") },
+		retry:   func(error) fyne.Focusable { return r.code },
+	}
 	buttons := container.NewHBox(r.sender.activity)
 	if onCancel != nil {
 		buttons.Objects = []fyne.CanvasObject{&widget.Button{Text: "Cancel", OnTapped: onCancel}, r.sender.activity}
@@ -174,40 +206,17 @@ func newRecoveryCodesRenewal(a *App, prompt string, onDone, onCancel func()) *re
 func (r *recoveryCodesRenewal) stop() { r.sender.stop() }
 
 func (r *recoveryCodesRenewal) onSubmit() {
-	if !r.sender.ready() || len(r.code.Text) != codeDigits {
+	if !r.form.ready() || len(r.code.Text) != codeDigits {
 		return
 	}
 	code := r.code.Text
-	r.message.SetText("")
-	r.sender.setBusy(true)
-	api := r.app.api
-	r.app.background(func(ctx context.Context) func() {
-		res, err := api.RegenerateRecoveryCodes(ctx, code)
-		return func() {
-			r.sender.setBusy(false)
-			if err != nil {
-				r.onError(err)
-				return
-			}
-			r.app.twoFactor = &res.TwoFactor
-			view := newRecoveryCodesView(r.app, res.RecoveryCodes, r.onDone)
-			r.box.Objects = []fyne.CanvasObject{view.box}
-			r.box.Refresh()
-			r.app.focus(view.saved)
-		}
+	submit(r.form, func(ctx context.Context) (*client.RecoveryCodes, error) {
+		return r.api.RegenerateRecoveryCodes(ctx, code)
+	}, func(res *client.RecoveryCodes) {
+		r.account.setTwoFactor(&res.TwoFactor)
+		view := newRecoveryCodesView(r.env, r.guard, ownerOf(r.account.get()), res.RecoveryCodes, r.onDone)
+		r.box.Objects = []fyne.CanvasObject{view.box}
+		r.box.Refresh()
+		r.env.focus(view.saved)
 	})
-}
-
-func (r *recoveryCodesRenewal) onError(err error) {
-	r.app.log.Info("new recovery codes refused", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err))
-	if r.app.sessionEnded(err) {
-		return
-	}
-	r.code.SetText("")
-	showError(r.message, err)
-	r.sender.waitIfLimited(err, func() {
-		r.message.SetText("")
-		r.app.focus(r.code)
-	})
-	r.app.focus(r.code)
 }

@@ -19,7 +19,10 @@ import (
 // scan, the key as text for those who can't scan, and the field for the
 // code the authenticator app then shows.
 type scanScreen struct {
-	app        *App
+	env        *env
+	api        confirmAPI
+	account    *accountModel
+	next       scanNext
 	enrollment *client.Enrollment
 	replacing  bool
 	// before is the two-factor state when the screen opened, to tell
@@ -34,30 +37,43 @@ type scanScreen struct {
 	message    *messageLabel
 	regenerate *widget.Button
 	sender     *sender
+	form       *form
 	box        fyne.CanvasObject
 	stopTick   func()
 	deadline   time.Time
 	expired    bool
 }
 
-func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
+// scanNext is where the QR code step leads.
+type scanNext struct {
+	// updated: the code was right; codes are the new recovery codes, or
+	// nil when the answer with them was lost.
+	updated func(codes []string)
+	// regenerate: the QR code expired; cancel: back to Security.
+	regenerate, cancel func()
+}
+
+// newScanScreen returns the QR code step of enrollment e; replacing says
+// whether it replaces an authenticator already set up.
+func newScanScreen(env *env, api confirmAPI, account *accountModel, e *client.Enrollment, replacing bool, next scanNext) *scanScreen {
 	s := &scanScreen{
-		app: a, enrollment: e, replacing: replacing, before: a.twoFactor,
+		env: env, api: api, account: account, next: next,
+		enrollment: e, replacing: replacing, before: account.get().twoFactor,
 		expires:    &widget.Label{Wrapping: fyne.TextWrapWord},
 		portalTime: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance},
 		message:    errorLine(),
 	}
 	s.code = newCodeEntry(func(string) { s.onSubmit() })
-	s.sender = newSender(a, "You can enter a code again in %s.", s.code)
+	s.sender = newSender(env, "You can enter a code again in %s.", s.code)
 	s.sender.blocked = func() bool { return s.expired }
+	s.form = &form{env: env, sender: s.sender, message: s.message, what: "code",
+		handle: s.onExpiredEnrollment, refused: s.onWrongCode, retry: s.retryField}
 	s.code.onEdit = func(text string) {
 		if text != "" {
-			a.setStep(8)
+			env.setStep(8)
 		}
 	}
-	s.regenerate = &widget.Button{Text: "Generate a new shared secret", Importance: widget.HighImportance, OnTapped: func() {
-		a.show(newConfigureScreen(a))
-	}}
+	s.regenerate = &widget.Button{Text: "Generate a new shared secret", Importance: widget.HighImportance, OnTapped: next.regenerate}
 	s.regenerate.Hide()
 	s.portalTime.Hide()
 
@@ -67,15 +83,15 @@ func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
 	} else {
 		// Only a URI too long for any QR code gets here; the key below
 		// still works.
-		a.log.Error("QR code", "err", err)
+		env.log.Error("QR code", "err", err)
 		qr = paragraph("The QR code can't be shown. Use \"Can't scan it? Show the key\" to enter the key by hand.")
 	}
 	issuer := &widget.Label{Text: e.Issuer, TextStyle: fyne.TextStyle{Bold: true}, Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
-	account := &widget.Label{Text: e.AccountName, Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
+	accountName := &widget.Label{Text: e.AccountName, Alignment: fyne.TextAlignCenter, Truncation: fyne.TextTruncateEllipsis}
 
 	key := &widget.Label{Text: groupKey(e.Secret), TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true, Wrapping: fyne.TextWrapWord}
 	copyKey := &widget.Button{Text: "Copy key", Icon: theme.ContentCopyIcon(), OnTapped: func() {
-		a.copySecret(e.Secret)
+		env.copySecret(e.Secret)
 		s.expires.SetText("The key is on the clipboard for 60 seconds. " + s.expiryText())
 	}}
 	s.keyBox = container.NewVBox(
@@ -87,12 +103,12 @@ func newScanScreen(a *App, e *client.Enrollment, replacing bool) *scanScreen {
 	s.keyBox.Hide()
 	s.keyToggle = &widget.Button{Text: "Can't scan it? Show the key", Icon: theme.VisibilityIcon(), OnTapped: s.onToggleKey}
 
-	cancel := &widget.Button{Text: "Cancel", OnTapped: func() { a.show(newSecurityScreen(a)) }}
+	cancel := &widget.Button{Text: "Cancel", OnTapped: next.cancel}
 	title := "Scan the QR code"
 	if replacing {
 		title = "Scan the QR code with your new app"
 	}
-	left := container.NewVBox(container.NewCenter(qr), issuer, account)
+	left := container.NewVBox(container.NewCenter(qr), issuer, accountName)
 	right := container.NewVBox(
 		paragraph("1. Open your authenticator app on your phone, such as Microsoft Authenticator or Google Authenticator."),
 		paragraph("2. Add an account and scan this QR code. Save it on your device."),
@@ -123,16 +139,16 @@ func (s *scanScreen) articleStep() int { return 7 }
 // and starts the enrollment's countdown.
 func (s *scanScreen) shown() {
 	var offset time.Duration
-	if r, ok := s.app.api.Clock(); ok {
+	if r, ok := s.api.Clock(); ok {
 		// At the earliest the clocks' difference allows: better to
 		// promise a second less than a second more.
 		offset = r.Offset - r.Uncertainty
 	}
 	// The portal's expiry, on this computer's clock.
 	s.deadline = s.enrollment.ExpiresAt.Add(offset)
-	s.stopTick = s.app.every(time.Second, s.tick)
+	s.stopTick = s.env.every(time.Second, s.tick)
 	s.tick()
-	s.app.focus(s.code)
+	s.env.focus(s.code)
 }
 
 func (s *scanScreen) hidden() {
@@ -151,7 +167,7 @@ func (s *scanScreen) tick() {
 	if s.expired {
 		return
 	}
-	if s.app.now().After(s.deadline) {
+	if s.env.now().After(s.deadline) {
 		s.onExpired(nil)
 		return
 	}
@@ -159,7 +175,7 @@ func (s *scanScreen) tick() {
 }
 
 func (s *scanScreen) expiryText() string {
-	return "This QR code is valid for another " + clockDuration(s.deadline.Sub(s.app.now())) + "."
+	return "This QR code is valid for another " + clockDuration(s.deadline.Sub(s.env.now())) + "."
 }
 
 // onExpired disables the code field and offers a new shared secret.
@@ -172,7 +188,7 @@ func (s *scanScreen) onExpired(err error) {
 	}
 	showError(s.message, err)
 	s.regenerate.Show()
-	s.app.focus(s.regenerate)
+	s.env.focus(s.regenerate)
 }
 
 func (s *scanScreen) onToggleKey() {
@@ -187,10 +203,20 @@ func (s *scanScreen) onToggleKey() {
 	}
 }
 
+// confirmAnswer is what the code's call ends with: the portal's answer,
+// or, when that was lost, the status read afterwards.
+type confirmAnswer struct {
+	codes *client.RecoveryCodes
+	// lost is the error that left open whether the code was accepted.
+	lost      error
+	status    *client.SecurityStatus
+	statusErr error
+}
+
 // onSubmit sends the code once. It is never sent again automatically: if
 // the answer is lost, the security status tells whether it was accepted.
 func (s *scanScreen) onSubmit() {
-	if !s.sender.ready() {
+	if !s.form.ready() {
 		return
 	}
 	code := s.code.Text
@@ -198,17 +224,15 @@ func (s *scanScreen) onSubmit() {
 		s.message.SetText("Enter the 6-digit code from your authenticator app.")
 		return
 	}
-	s.message.SetText("")
-	s.sender.setBusy(true)
-	api, id := s.app.api, s.enrollment.EnrollmentID
-	s.app.background(func(ctx context.Context) func() {
-		res, err := api.ConfirmTOTPEnrollment(ctx, id, code)
+	id := s.enrollment.EnrollmentID
+	submit(s.form, func(ctx context.Context) (confirmAnswer, error) {
+		res, err := s.api.ConfirmTOTPEnrollment(ctx, id, code)
 		if err != nil && lostAnswer(err) {
-			status, statusErr := api.GetSecurity(ctx)
-			return func() { s.onLostAnswer(err, status, statusErr) }
+			status, statusErr := s.api.GetSecurity(ctx)
+			return confirmAnswer{lost: err, status: status, statusErr: statusErr}, nil
 		}
-		return func() { s.onResult(res, err) }
-	})
+		return confirmAnswer{codes: res}, err
+	}, s.onConfirmed)
 }
 
 // lostAnswer reports whether err leaves open whether the portal acted on
@@ -218,34 +242,28 @@ func lostAnswer(err error) bool {
 	return errors.As(err, &n) || errors.Is(err, client.ErrServerError)
 }
 
-func (s *scanScreen) onResult(res *client.RecoveryCodes, err error) {
-	s.sender.setBusy(false)
-	if err != nil {
-		s.onError(err)
+// onConfirmed opens step 9, or decides from the status read after a lost
+// answer whether the code was accepted.
+func (s *scanScreen) onConfirmed(a confirmAnswer) {
+	if a.lost == nil {
+		s.account.setTwoFactor(&a.codes.TwoFactor)
+		s.next.updated(a.codes.RecoveryCodes)
 		return
 	}
-	s.app.twoFactor = &res.TwoFactor
-	s.app.show(newUpdatedScreen(s.app, res.RecoveryCodes))
-}
-
-// onLostAnswer decides from the security status, read after a lost answer,
-// whether the code was accepted.
-func (s *scanScreen) onLostAnswer(err error, status *client.SecurityStatus, statusErr error) {
-	s.app.log.Info("confirm answer lost", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err),
-		"status_read", statusErr == nil)
-	s.sender.setBusy(false)
-	if statusErr == nil && confirmedSince(s.before, &status.TwoFactor) {
-		s.app.twoFactor = &status.TwoFactor
-		s.app.show(newUpdatedScreen(s.app, nil))
+	s.env.log.Info("confirm answer lost", "code", client.CodeOf(a.lost), "request_id", client.RequestIDOf(a.lost),
+		"status_read", a.statusErr == nil)
+	if a.statusErr == nil && confirmedSince(s.before, &a.status.TwoFactor) {
+		s.account.setTwoFactor(&a.status.TwoFactor)
+		s.next.updated(nil)
 		return
 	}
 	s.code.SetText("")
-	if statusErr == nil {
+	if a.statusErr == nil {
 		s.message.SetText("Your code didn't reach the portal. Enter the next code from your authenticator app.")
 	} else {
-		s.message.SetText(userMessage(err) + " When it works again, enter the next code from your authenticator app.")
+		s.message.SetText(userMessage(a.lost) + " When it works again, enter the next code from your authenticator app.")
 	}
-	s.app.focus(s.code)
+	s.env.focus(s.code)
 }
 
 // confirmedSince reports whether now shows an authenticator confirmed after
@@ -260,38 +278,40 @@ func confirmedSince(before, now *client.TwoFactor) bool {
 	return now.ConfiguredAt != nil && now.ConfiguredAt.After(*before.ConfiguredAt)
 }
 
-func (s *scanScreen) onError(err error) {
-	s.app.log.Info("code refused", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err))
-	if s.app.sessionEnded(err) {
-		return
-	}
+// onExpiredEnrollment ends the step when the shared secret has expired or
+// was replaced.
+func (s *scanScreen) onExpiredEnrollment(err error) bool {
 	if errors.Is(err, client.ErrEnrollmentExpired) || errors.Is(err, client.ErrEnrollmentNotFound) {
 		s.onExpired(err)
-		return
+		return true
 	}
+	return false
+}
+
+// onWrongCode clears the refused code and, when the portal says the
+// phone's clock is off, shows the portal's time to compare.
+func (s *scanScreen) onWrongCode(err error) {
 	s.code.SetText("")
-	s.app.setStep(8)
-	showError(s.message, err)
+	s.env.setStep(8)
 	var ic *client.InvalidCodeError
 	if errors.As(err, &ic) && ic.ClockOffset != nil {
 		s.portalTime.Show()
 		s.showPortalTime()
 	}
-	if s.sender.waitIfLimited(err, func() {
-		s.message.SetText("")
-		if !s.expired {
-			s.app.focus(s.code)
-		}
-	}) {
-		return
+}
+
+// retryField is the code field, while the QR code is still valid.
+func (s *scanScreen) retryField(error) fyne.Focusable {
+	if s.expired {
+		return nil
 	}
-	s.app.focus(s.code)
+	return s.code
 }
 
 // showPortalTime shows the portal's clock, to compare with the phone's.
 func (s *scanScreen) showPortalTime() {
-	now := s.app.now()
-	if r, ok := s.app.api.Clock(); ok {
+	now := s.env.now()
+	if r, ok := s.api.Clock(); ok {
 		now = now.Add(-r.Offset)
 	}
 	s.portalTime.SetText("The time on the portal is " + now.Local().Format("15:04:05") + ". Compare it with your phone's clock.")

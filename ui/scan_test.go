@@ -43,8 +43,8 @@ func TestWrongCodeSaysAttemptsLeft(t *testing.T) {
 	if s.portalTime.Visible() {
 		t.Error("portal time shown for a plainly wrong code")
 	}
-	if h.app.step != 8 {
-		t.Errorf("article step = %d, want 8", h.app.step)
+	if h.app.shell.step != 8 {
+		t.Errorf("article step = %d, want 8", h.app.shell.step)
 	}
 }
 
@@ -206,8 +206,8 @@ func TestLostAnswerIsResolvedByTheStatus(t *testing.T) {
 	if findButton(u.box, "Done") == nil {
 		t.Fatalf("no recovery codes after the next code: %s", visibleText(u.box))
 	}
-	if h.app.twoFactor.RecoveryCodesRemaining != 10 {
-		t.Errorf("%d recovery codes remaining, want 10", h.app.twoFactor.RecoveryCodesRemaining)
+	if h.app.account.get().twoFactor.RecoveryCodesRemaining != 10 {
+		t.Errorf("%d recovery codes remaining, want 10", h.app.account.get().twoFactor.RecoveryCodesRemaining)
 	}
 }
 

@@ -14,7 +14,10 @@ import (
 // securityScreen is the account's Security page (article steps 2 and 3): the
 // two-factor status, "Configure", and the security events.
 type securityScreen struct {
-	app *App
+	env     *env
+	api     securityAPI
+	account *accountModel
+	next    securityNext
 
 	status    *widget.Label
 	detail    *widget.Label
@@ -28,10 +31,15 @@ type securityScreen struct {
 	box       fyne.CanvasObject
 }
 
+// securityNext is where the Security page leads.
+type securityNext struct {
+	configure, events func()
+}
+
 // newSecurityScreen returns the Security page of the signed-in account.
-func newSecurityScreen(a *App) *securityScreen {
+func newSecurityScreen(e *env, api securityAPI, account *accountModel, next securityNext) *securityScreen {
 	s := &securityScreen{
-		app:      a,
+		env: e, api: api, account: account, next: next,
 		status:   &widget.Label{TextStyle: fyne.TextStyle{Bold: true}},
 		detail:   &widget.Label{Wrapping: fyne.TextWrapWord},
 		explain:  paragraph(""),
@@ -39,8 +47,8 @@ func newSecurityScreen(a *App) *securityScreen {
 		message:  errorLine(),
 		notice:   container.NewVBox(),
 	}
-	s.configure = &widget.Button{Text: "Configure", Importance: widget.HighImportance, OnTapped: s.onConfigure}
-	s.events = &widget.Button{Text: "View security events", OnTapped: func() { a.show(newEventsScreen(a)) }}
+	s.configure = &widget.Button{Text: "Configure", Importance: widget.HighImportance, OnTapped: next.configure}
+	s.events = &widget.Button{Text: "View security events", OnTapped: next.events}
 	s.retry = &widget.Button{Text: "Try again", OnTapped: s.load}
 	s.retry.Hide()
 	s.activity.Hide()
@@ -69,11 +77,11 @@ func (s *securityScreen) content() fyne.CanvasObject { return s.box }
 func (s *securityScreen) articleStep() int { return 3 }
 
 func (s *securityScreen) shown() {
-	if s.app.twoFactor == nil {
+	if s.account.get().twoFactor == nil {
 		s.load()
 		return
 	}
-	s.app.focus(s.configure)
+	s.env.focus(s.configure)
 }
 
 func (s *securityScreen) hidden() {}
@@ -92,32 +100,34 @@ func (s *securityScreen) load() {
 	s.activity.Show()
 	s.activity.Start()
 	s.status.SetText("checking…")
-	api := s.app.api
-	s.app.background(func(ctx context.Context) func() {
-		status, err := api.GetSecurity(ctx)
-		return func() {
-			s.activity.Stop()
-			s.activity.Hide()
-			if err != nil {
-				if s.app.sessionEnded(err) {
-					return
-				}
-				s.status.SetText("unknown")
-				showError(s.message, err)
-				s.retry.Show()
-				s.app.focus(s.retry)
-				return
-			}
-			s.app.twoFactor = &status.TwoFactor
-			s.render()
-			s.app.focus(s.configure)
+	s.env.background(func(ctx context.Context) func() {
+		status, err := s.api.GetSecurity(ctx)
+		return func() { s.onLoaded(status, err) }
+	}, func(err error) { s.onLoaded(nil, err) })
+}
+
+// onLoaded shows the status read, or why it couldn't be.
+func (s *securityScreen) onLoaded(status *client.SecurityStatus, err error) {
+	s.activity.Stop()
+	s.activity.Hide()
+	if err != nil {
+		if s.env.sessionEnded(err) {
+			return
 		}
-	})
+		s.status.SetText("unknown")
+		showError(s.message, err)
+		s.retry.Show()
+		s.env.focus(s.retry)
+		return
+	}
+	s.account.setTwoFactor(&status.TwoFactor)
+	s.render()
+	s.env.focus(s.configure)
 }
 
 // render shows the two-factor status the app last read.
 func (s *securityScreen) render() {
-	tf := s.app.twoFactor
+	tf := s.account.get().twoFactor
 	if tf == nil {
 		s.status.SetText("")
 		s.detail.Hide()
@@ -158,5 +168,3 @@ func recoveryCodesLeft(n int) string {
 	}
 	return fmt.Sprintf("%d recovery codes left", n)
 }
-
-func (s *securityScreen) onConfigure() { s.app.show(newConfigureScreen(s.app)) }

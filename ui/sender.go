@@ -17,13 +17,16 @@ type sender struct {
 	// blocked, if set, keeps send disabled for a reason of the screen's
 	// own (the QR code has expired).
 	blocked func() bool
+	// status, if set, says what the call does while it runs; it is
+	// cleared when the call ends.
+	status  *messageLabel
 	working bool
 }
 
 // newSender returns an idle sender; format is the countdown's sentence,
 // with one %s for the time left.
-func newSender(a *App, format string, send fyne.Disableable, controls ...fyne.Disableable) *sender {
-	s := &sender{activity: widget.NewActivity(), countdown: newCountdown(a, format), send: send, controls: controls}
+func newSender(e *env, format string, send fyne.Disableable, controls ...fyne.Disableable) *sender {
+	s := &sender{activity: widget.NewActivity(), countdown: newCountdown(e, format), send: send, controls: controls}
 	s.activity.Hide()
 	return s
 }
@@ -51,6 +54,9 @@ func (s *sender) setBusy(on bool) {
 	}
 	s.activity.Stop()
 	s.activity.Hide()
+	if s.status != nil {
+		s.status.SetText("")
+	}
 	if s.ready() {
 		s.send.Enable()
 	}

@@ -16,7 +16,9 @@ import (
 // portal address (the vendor's, or the reseller's own branded one), the
 // username and the password.
 type signInScreen struct {
-	app *App
+	env   *env
+	setup signInSetup
+	next  signInNext
 
 	portal   *widget.SelectEntry
 	username *widget.Entry
@@ -25,18 +27,39 @@ type signInScreen struct {
 	status   *messageLabel
 	message  *messageLabel
 	sender   *sender
+	form     *form
 	box      fyne.CanvasObject
 }
 
-// newSignInScreen returns the sign-in screen for the portal at address.
-func newSignInScreen(a *App, address string) *signInScreen {
-	s := &signInScreen{app: a, status: newMessageLabel(widget.MediumImportance), message: errorLine()}
+// signInSetup is what the sign-in screen starts from.
+type signInSetup struct {
+	prefs         settings
+	demo          *Demo
+	defaultPortal string
+	// address is the portal address to show.
+	address string
+	// connect makes the client for the address typed.
+	connect func(address string) (*client.Client, error)
+}
 
-	recent := a.prefs.recentPortals()
-	if a.cfg.Demo != nil {
-		recent = []string{a.cfg.Demo.Address}
+// signInNext is where the sign-in leads.
+type signInNext struct {
+	// signedIn: the account needs no code, or the code was right.
+	signedIn func(signedIn)
+	// needsCode: the account requires two-factor authentication.
+	needsCode func(c *client.Client, username string, challenge *client.MFAChallenge)
+}
+
+// newSignInScreen returns the sign-in screen.
+func newSignInScreen(e *env, setup signInSetup, next signInNext) *signInScreen {
+	s := &signInScreen{env: e, setup: setup, next: next, status: newMessageLabel(widget.MediumImportance), message: errorLine()}
+	address, demo := setup.address, setup.demo
+
+	recent := setup.prefs.recentPortals()
+	if demo != nil {
+		recent = []string{demo.Address}
 	} else if len(recent) == 0 {
-		recent = []string{a.cfg.DefaultPortal}
+		recent = []string{setup.defaultPortal}
 	}
 	s.portal = widget.NewSelectEntry(recent)
 	s.portal.SetText(address)
@@ -45,14 +68,16 @@ func newSignInScreen(a *App, address string) *signInScreen {
 	s.portal.OnChanged = s.onPortalChanged
 
 	s.username = &widget.Entry{PlaceHolder: "you@example.com", OnSubmitted: func(string) { s.onSubmit() }}
-	s.username.SetText(a.prefs.username(address))
-	if a.cfg.Demo != nil && s.username.Text == "" {
-		s.username.SetText(a.cfg.Demo.Username)
+	s.username.SetText(setup.prefs.username(address))
+	if demo != nil && s.username.Text == "" {
+		s.username.SetText(demo.Username)
 	}
 	s.password = widget.NewPasswordEntry()
 	s.password.OnSubmitted = func(string) { s.onSubmit() }
 	s.submit = &widget.Button{Text: "Sign in", Importance: widget.HighImportance, OnTapped: s.onSubmit}
-	s.sender = newSender(a, "You can try again in %s.", s.submit, s.portal, s.username, s.password)
+	s.sender = newSender(e, "You can try again in %s.", s.submit, s.portal, s.username, s.password)
+	s.sender.status = s.status
+	s.form = &form{env: e, sender: s.sender, message: s.message, what: "sign-in", refused: s.onRefused, retry: s.retryField}
 
 	form := widget.NewForm(
 		widget.NewFormItem("Portal address", s.portal),
@@ -64,7 +89,7 @@ func newSignInScreen(a *App, address string) *signInScreen {
 		heading("Sign in to your partner portal"),
 		paragraph("Use the same details as on the portal's own sign-in page."),
 	}
-	if d := a.cfg.Demo; d != nil {
+	if d := demo; d != nil {
 		parts = append(parts, newBanner(bannerInfo, "Demo portal: sign in as "+d.Username+" with the password "+d.Password+"."))
 	}
 	s.box = column(append(parts,
@@ -84,11 +109,11 @@ func (s *signInScreen) articleStep() int { return 1 }
 func (s *signInScreen) shown() {
 	switch {
 	case s.portal.Text == "":
-		s.app.focus(s.portal)
+		s.env.focus(s.portal)
 	case s.username.Text == "":
-		s.app.focus(s.username)
+		s.env.focus(s.username)
 	default:
-		s.app.focus(s.password)
+		s.env.focus(s.password)
 	}
 }
 
@@ -96,7 +121,7 @@ func (s *signInScreen) hidden() { s.sender.stop() }
 
 // onPortalChanged offers the username last used on the chosen portal.
 func (s *signInScreen) onPortalChanged(address string) {
-	if u := s.app.prefs.username(strings.TrimSpace(address)); u != "" {
+	if u := s.setup.prefs.username(strings.TrimSpace(address)); u != "" {
 		s.username.SetText(u)
 	}
 }
@@ -110,10 +135,18 @@ func (s *signInScreen) setBusy(on bool, status string) {
 	s.sender.setBusy(on)
 }
 
-// onSubmit signs in: Login, then the account's security status, so that
-// the Security page opens complete.
+// loginAnswer is what the password step's call ends with.
+type loginAnswer struct {
+	client *client.Client
+	login  *client.LoginResult
+	// twoFactor is read at once when no code is needed, so that the
+	// Security page opens complete.
+	twoFactor *client.TwoFactor
+}
+
+// onSubmit signs in: Login, then the account's security status.
 func (s *signInScreen) onSubmit() {
-	if !s.sender.ready() {
+	if !s.form.ready() {
 		return
 	}
 	address := strings.TrimSpace(s.portal.Text)
@@ -122,71 +155,56 @@ func (s *signInScreen) onSubmit() {
 	switch {
 	case address == "":
 		s.message.SetText("Enter your portal address.")
-		s.app.focus(s.portal)
+		s.env.focus(s.portal)
 		return
 	case username == "":
 		s.message.SetText("Enter your username.")
-		s.app.focus(s.username)
+		s.env.focus(s.username)
 		return
 	case password == "":
 		s.message.SetText("Enter your password.")
-		s.app.focus(s.password)
+		s.env.focus(s.password)
 		return
 	}
-	s.message.SetText("")
-	s.setBusy(true, "Signing in…")
-	s.app.background(func(ctx context.Context) func() {
-		api, err := s.app.cfg.Connect(address)
-		var res *client.LoginResult
-		if err == nil {
-			res, err = api.Login(ctx, username, password)
+	s.status.SetText("Signing in…")
+	submit(s.form, func(ctx context.Context) (loginAnswer, error) {
+		c, err := s.setup.connect(address)
+		if err != nil {
+			return loginAnswer{}, err
 		}
-		var status *client.SecurityStatus
-		var statusErr error
-		if err == nil && !res.MFARequired() {
-			status, statusErr = api.GetSecurity(ctx)
+		res, err := c.Login(ctx, username, password)
+		if err != nil {
+			return loginAnswer{}, err
 		}
-		return func() { s.onLoginResult(api, username, res, status, statusErr, err) }
+		a := loginAnswer{client: c, login: res}
+		if !res.MFARequired() {
+			a.twoFactor = readTwoFactor(ctx, c)
+		}
+		return a, nil
+	}, func(a loginAnswer) {
+		if a.login.MFARequired() {
+			s.next.needsCode(a.client, username, a.login.MFA)
+			return
+		}
+		sess := a.login.Session
+		s.next.signedIn(signedIn{client: a.client, username: username, account: sess.Account, session: sess, twoFactor: a.twoFactor})
 	})
 }
 
-// onLoginResult opens the code step or the Security page, or says why not.
-func (s *signInScreen) onLoginResult(api PortalAPI, username string, res *client.LoginResult, status *client.SecurityStatus, statusErr, err error) {
-	s.setBusy(false, "")
-	if api != nil {
-		// Support details name this portal and its last error even when
-		// the sign-in fails, which is when the help desk needs them most.
-		s.app.lastAPI = api
+// onRefused clears a wrong password.
+func (s *signInScreen) onRefused(err error) {
+	if errors.Is(err, client.ErrInvalidCredentials) {
+		s.password.SetText("")
 	}
-	if err != nil {
-		s.onError(err)
-		return
-	}
-	if res.MFARequired() {
-		s.app.show(newCodeSignInScreen(s.app, api, username, res.MFA))
-		return
-	}
-	s.app.saveSession(res.Session, api.Address(), username)
-	var tf *client.TwoFactor
-	if statusErr == nil {
-		tf = &status.TwoFactor
-	}
-	// A failed status read is the Security page's to report and retry.
-	s.app.signedIn(api, username, &res.Session.Account, tf)
 }
 
-// onError shows why the sign-in failed and puts the focus where the fix is.
-func (s *signInScreen) onError(err error) {
-	s.app.log.Info("sign-in failed", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err))
-	showError(s.message, err)
-	if s.sender.waitIfLimited(err, func() { s.message.SetText("") }) {
-		return
-	}
+// retryField is where the fix for err is typed.
+func (s *signInScreen) retryField(err error) fyne.Focusable {
 	switch {
 	case errors.Is(err, client.ErrInvalidCredentials):
-		s.password.SetText("")
-		s.app.focus(s.password)
+		return s.password
 	case errors.Is(err, client.ErrInvalidAddress), errors.Is(err, client.ErrInsecureAddress):
-		s.app.focus(s.portal)
+		return s.portal
 	}
+	return nil
 }

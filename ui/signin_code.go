@@ -15,30 +15,46 @@ import (
 // already requires two-factor authentication: the code from the
 // authenticator app, or one of the recovery codes.
 type codeSignInScreen struct {
-	app       *App
-	api       PortalAPI
+	env       *env
+	client    *client.Client
 	username  string
 	challenge *client.MFAChallenge
+	next      codeSignInNext
 
 	input   *factorInput
 	submit  *widget.Button
 	back    *widget.Button
 	message *messageLabel
 	sender  *sender
+	form    *form
 	box     fyne.CanvasObject
 }
 
-// newCodeSignInScreen returns the code step of the sign-in to api.
-func newCodeSignInScreen(a *App, api PortalAPI, username string, challenge *client.MFAChallenge) *codeSignInScreen {
-	s := &codeSignInScreen{app: a, api: api, username: username, challenge: challenge, message: errorLine()}
-	s.input = newFactorInput(a,
+// codeSignInNext is where the code step leads.
+type codeSignInNext struct {
+	// signedIn: the code was right.
+	signedIn func(signedIn)
+	// back goes to the password step, with a message for err (nil: none).
+	back func(err error)
+}
+
+// newCodeSignInScreen returns the code step of the sign-in with c, whose
+// password step answered challenge.
+func newCodeSignInScreen(e *env, c *client.Client, username string, challenge *client.MFAChallenge, next codeSignInNext) *codeSignInScreen {
+	s := &codeSignInScreen{env: e, client: c, username: username, challenge: challenge, next: next, message: errorLine()}
+	s.input = newFactorInput(e,
 		"Open your authenticator app and enter the 6-digit code it shows for this portal.",
 		"Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.",
 		false, s.onSubmit)
 	s.input.onSwitch = func() { s.message.SetText("") }
 	s.submit = &widget.Button{Text: "Sign in", Importance: widget.HighImportance, OnTapped: s.onSubmit}
-	s.back = &widget.Button{Text: "Back", OnTapped: func() { a.showSignIn(api.Address(), nil) }}
-	s.sender = newSender(a, "You can try again in %s.", s.submit, append(s.input.controls(), s.back)...)
+	s.back = &widget.Button{Text: "Back", OnTapped: func() { next.back(nil) }}
+	s.sender = newSender(e, "You can try again in %s.", s.submit, append(s.input.controls(), s.back)...)
+	s.form = &form{env: e, sender: s.sender, message: s.message, what: "sign-in code",
+		handle:  s.onExpiredChallenge,
+		refused: func(error) { s.input.clear() },
+		retry:   func(error) fyne.Focusable { return s.input.field() },
+	}
 	s.box = column(
 		heading("Enter your code"),
 		s.input.prompt,
@@ -56,14 +72,14 @@ func (s *codeSignInScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *codeSignInScreen) articleStep() int { return 1 }
 
-func (s *codeSignInScreen) shown() { s.app.focus(s.input.field()) }
+func (s *codeSignInScreen) shown() { s.env.focus(s.input.field()) }
 
 func (s *codeSignInScreen) hidden() { s.sender.stop() }
 
 // onSubmit sends the code (never retried automatically) and, once signed
 // in, reads the security status for the Security page.
 func (s *codeSignInScreen) onSubmit() {
-	if !s.sender.ready() {
+	if !s.form.ready() {
 		return
 	}
 	factor, missing := s.input.factor()
@@ -71,42 +87,22 @@ func (s *codeSignInScreen) onSubmit() {
 		s.message.SetText(missing)
 		return
 	}
-	s.message.SetText("")
-	s.sender.setBusy(true)
-	api, token := s.api, s.challenge.MFAToken
-	s.app.background(func(ctx context.Context) func() {
-		sess, err := api.LoginMFA(ctx, token, factor)
-		var status *client.SecurityStatus
-		var statusErr error
-		if err == nil {
-			status, statusErr = api.GetSecurity(ctx)
+	c, token := s.client, s.challenge.MFAToken
+	submit(s.form, func(ctx context.Context) (signedIn, error) {
+		sess, err := c.LoginMFA(ctx, token, factor)
+		if err != nil {
+			return signedIn{}, err
 		}
-		return func() { s.onResult(sess, status, statusErr, err) }
-	})
+		return signedIn{client: c, username: s.username, account: sess.Account, session: sess, twoFactor: readTwoFactor(ctx, c)}, nil
+	}, s.next.signedIn)
 }
 
-func (s *codeSignInScreen) onResult(sess *client.Session, status *client.SecurityStatus, statusErr, err error) {
-	s.sender.setBusy(false)
-	if err != nil {
-		s.onError(err)
-		return
+// onExpiredChallenge sends the person back to the password when the
+// sign-in took too long.
+func (s *codeSignInScreen) onExpiredChallenge(err error) bool {
+	if !errors.Is(err, client.ErrMFATokenInvalid) {
+		return false
 	}
-	s.app.saveSession(sess, s.api.Address(), s.username)
-	var tf *client.TwoFactor
-	if statusErr == nil {
-		tf = &status.TwoFactor
-	}
-	s.app.signedIn(s.api, s.username, &sess.Account, tf)
-}
-
-func (s *codeSignInScreen) onError(err error) {
-	s.app.log.Info("sign-in code refused", "code", client.CodeOf(err), "request_id", client.RequestIDOf(err))
-	if errors.Is(err, client.ErrMFATokenInvalid) {
-		s.app.showSignIn(s.api.Address(), err)
-		return
-	}
-	showError(s.message, err)
-	s.input.clear()
-	s.sender.waitIfLimited(err, func() { s.message.SetText("") })
-	s.app.focus(s.input.field())
+	s.next.back(err)
+	return true
 }

@@ -113,13 +113,13 @@ func TestSavedSessionOpensSignedIn(t *testing.T) {
 	h.restartApp(store)
 	h.start()
 	sec := current[*securityScreen](h)
-	if sec.status.Text != "Disabled" || h.app.header.account.Text == "" {
-		t.Errorf("restored session shows %q, header %q", sec.status.Text, h.app.header.account.Text)
+	if sec.status.Text != "Disabled" || h.app.shell.header.account.Text == "" {
+		t.Errorf("restored session shows %q, header %q", sec.status.Text, h.app.shell.header.account.Text)
 	}
 
 	// Sign out revokes the token and deletes the keyring entry.
-	token := h.app.api.Token()
-	test.Tap(h.app.header.signOut)
+	token := h.app.account.get().client.Token()
+	test.Tap(h.app.shell.header.signOut)
 	h.wait()
 	si := current[*signInScreen](h)
 	if _, err := store.Last(context.Background(), h.portalURL()); err == nil {
@@ -164,7 +164,7 @@ func TestKeyringUnavailable(t *testing.T) {
 	store := &faultyStore{Memory: session.NewMemory(), lastErr: session.ErrKeyringUnavailable, saveErr: session.ErrKeyringUnavailable}
 	h := newHarness(t, withStore(store))
 	h.start()
-	if h.app.keyring == nil || h.app.keyring.text != keyringUnavailableMessage {
+	if h.app.shell.keyring == nil || h.app.shell.keyring.text != keyringUnavailableMessage {
 		t.Fatalf("no keyring banner")
 	}
 	h.signIn()
@@ -172,7 +172,7 @@ func TestKeyringUnavailable(t *testing.T) {
 	if store.saves != 0 {
 		t.Errorf("the app tried to save to an unavailable keyring %d times", store.saves)
 	}
-	if h.app.keyring == nil {
+	if h.app.shell.keyring == nil {
 		t.Error("the keyring banner went away")
 	}
 }
@@ -187,8 +187,8 @@ func TestKeyringLateAnswerSignsIn(t *testing.T) {
 	h := newHarness(t, withStore(store))
 	h.start()
 	current[*signInScreen](h)
-	if h.app.keyring == nil || !strings.HasPrefix(h.app.keyring.text, "Waiting for the system keyring…") {
-		t.Fatalf("banner: %v", h.app.keyring)
+	if h.app.shell.keyring == nil || !strings.HasPrefix(h.app.shell.keyring.text, "Waiting for the system keyring…") {
+		t.Fatalf("banner: %v", h.app.shell.keyring)
 	}
 
 	// The person unlocks the keyring: the saved session arrives.
@@ -200,11 +200,11 @@ func TestKeyringLateAnswerSignsIn(t *testing.T) {
 	late <- session.Result{Session: &session.Session{Token: res.Session.Token, ExpiresAt: res.Session.ExpiresAt,
 		Username: portal.DemoUsername, Portal: h.portalURL()}}
 	h.waitUntil("the late session to sign in", func() bool {
-		_, ok := h.app.current.(*securityScreen)
+		_, ok := h.app.shell.current.(*securityScreen)
 		return ok
 	})
-	if h.app.keyring != nil {
-		t.Errorf("banner stays: %q", h.app.keyring.text)
+	if h.app.shell.keyring != nil {
+		t.Errorf("banner stays: %q", h.app.shell.keyring.text)
 	}
 }
 

@@ -18,15 +18,15 @@ const startRevealDelay = 300 * time.Millisecond
 // startScreen shows while the app looks for a saved sign-in, which usually
 // takes a moment and at most the keyring's timeout.
 type startScreen struct {
-	app      *App
+	env      *env
 	box      *fyne.Container // hidden until startRevealDelay has passed
 	activity *widget.Activity
 	label    *widget.Label
 	stop     func() // stops the reveal timer
 }
 
-func newStartScreen(a *App) *startScreen {
-	s := &startScreen{app: a, activity: widget.NewActivity(), label: widget.NewLabel("Looking for your saved sign-in…")}
+func newStartScreen(e *env) *startScreen {
+	s := &startScreen{env: e, activity: widget.NewActivity(), label: widget.NewLabel("Looking for your saved sign-in…")}
 	s.box = container.NewCenter(container.NewVBox(s.activity, s.label))
 	s.box.Hide()
 	return s
@@ -40,7 +40,7 @@ func (s *startScreen) content() fyne.CanvasObject { return s.box }
 func (s *startScreen) articleStep() int { return 1 }
 
 func (s *startScreen) shown() {
-	s.stop = s.app.after(startRevealDelay, func() {
+	s.stop = s.env.after(startRevealDelay, func() {
 		s.box.Show()
 		s.activity.Start()
 	})

@@ -61,7 +61,7 @@ func TestQuickKeyringAnswerOpensTheSignInFormAtOnce(t *testing.T) {
 	awaitKeyringAnswer(t, h.app)
 	h.app.Start()
 	current[*signInScreen](h)
-	if n := h.app.inflight.Load(); n != 0 {
+	if n := h.app.env.inflight.Load(); n != 0 {
 		t.Errorf("%d background calls still run", n)
 	}
 }
@@ -91,7 +91,7 @@ func TestStartScreenSaysItSignsInWithTheSavedSignIn(t *testing.T) {
 func awaitKeyringAnswer(t *testing.T, a *App) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(a.saved) == 0 {
+	for len(a.flow.saved) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the keyring was not asked when the app was built, or did not answer")
 		}

@@ -17,7 +17,6 @@ type supportInfo struct {
 	version     string
 	build       int
 	platform    string
-	graphics    string
 	portalHost  string
 	clock       *client.ClockReading
 	clockErr    string
@@ -30,27 +29,47 @@ type supportInfo struct {
 	keyringNote string
 }
 
-// SetGraphics records how the window draws ("OpenGL through EGL", say), for
-// the support details: a help desk facing a window that draws wrongly on
-// some machine can tell what to try. Call it on the UI goroutine.
-func (a *App) SetGraphics(desc string) { a.graphics = desc }
+// release names this build of the app: Config's Version and Build.
+type release struct {
+	version string
+	build   int
+}
 
-// collectSupportDetails measures the portal's clock (off the UI goroutine)
-// and calls done on the UI goroutine with the support details as text.
-func (a *App) collectSupportDetails(done func(text string)) {
+// supportDetails collects "Copy support details": what the help desk needs
+// to know of this app, the portal and where the person is, read from the
+// parts of the app that know it.
+type supportDetails struct {
+	env     *env
+	release release
+	account *accountModel
+	// lastClient is the portal client last made, signed in or not: support
+	// details name its portal and its last error even when the sign-in
+	// failed, which is when the help desk needs them most.
+	lastClient func() supportAPI
+	// step is the article step showing.
+	step func() int
+	// keyring says whether the sign-in can be remembered, and the keyring
+	// banner's words, if one shows.
+	keyring func() (remember bool, note string)
+}
+
+// collect measures the portal's clock (off the UI goroutine) and calls done
+// on the UI goroutine with the support details as text.
+func (d *supportDetails) collect(done func(text string)) {
+	acct := d.account.get()
 	info := supportInfo{
-		version: a.cfg.Version, build: a.cfg.Build,
-		platform: runtime.GOOS + "/" + runtime.GOARCH, graphics: a.graphics,
-		twoFactor: a.twoFactor, signedIn: a.api != nil, step: a.step, remember: a.remember,
+		version: d.release.version, build: d.release.build,
+		platform:  runtime.GOOS + "/" + runtime.GOARCH,
+		twoFactor: acct.twoFactor, signedIn: acct.signedIn(), step: d.step(),
 	}
-	api := a.api
-	if api == nil {
-		api = a.lastAPI
+	info.remember, info.keyringNote = d.keyring()
+	var api supportAPI
+	if acct.signedIn() {
+		api = acct.client
+	} else {
+		api = d.lastClient()
 	}
-	if a.keyring != nil {
-		info.keyringNote = a.keyring.text
-	}
-	a.background(func(ctx context.Context) func() {
+	d.env.background(func(ctx context.Context) func() {
 		if api != nil {
 			info.portalHost = api.Host()
 			ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -67,9 +86,9 @@ func (a *App) collectSupportDetails(done func(text string)) {
 			}
 			info.lastError = api.SupportDetails()
 		}
-		info.now = a.now()
+		info.now = d.env.now()
 		return func() { done(info.text()) }
-	})
+	}, func(error) { done(info.text()) })
 }
 
 // text formats the details, one fact a line.
@@ -78,9 +97,6 @@ func (s supportInfo) text() string {
 	line := func(label, value string) { fmt.Fprintf(&b, "%-18s %s\n", label+":", value) }
 	line("App", fmt.Sprintf("Partner Security %s (build %d)", s.version, s.build))
 	line("System", s.platform)
-	if s.graphics != "" {
-		line("Graphics", s.graphics)
-	}
 	if s.portalHost == "" {
 		line("Portal", "not chosen yet")
 	} else {

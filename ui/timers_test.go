@@ -39,7 +39,7 @@ func TestNoTimerOutlivesItsScreen(t *testing.T) {
 		t.Fatalf("no countdown after 6 wrong codes; message %q", s.message.Text)
 	}
 	timers("at the rate-limited QR step", 2)
-	test.Tap(h.app.header.signOut)
+	test.Tap(h.app.shell.header.signOut)
 	h.wait()
 	current[*signInScreen](h)
 	timers("after Sign out", 0)
