@@ -27,9 +27,6 @@ func (s accountState) portal() string {
 	return s.client.Address()
 }
 
-// configured reports whether the account has an authenticator set up.
-func (s accountState) configured() bool { return s.twoFactor != nil && s.twoFactor.Configured }
-
 // accountModel holds the signed-in account that several parts of the
 // window show (the header, the Security page, Configure, the support
 // details). It changes only through set, which tells the watchers; screens

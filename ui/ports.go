@@ -54,16 +54,6 @@ type supportAPI interface {
 	SupportDetails() client.SupportDetails
 }
 
-// sessionAPI is what the sign-in flow needs of a signed-in client: to
-// check a saved token, to end the session, and its portal address.
-type sessionAPI interface {
-	GetAccount(ctx context.Context) (*client.Account, error)
-	GetSecurity(ctx context.Context) (*client.SecurityStatus, error)
-	Logout(ctx context.Context) error
-	SetToken(token string)
-	Address() string
-}
-
 // Connector returns a portal client for an address as the person typed it;
 // it fails on an address that is not valid or not allowed.
 type Connector func(address string) (*client.Client, error)

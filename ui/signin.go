@@ -119,9 +119,15 @@ func (s *signInScreen) shown() {
 
 func (s *signInScreen) hidden() { s.sender.stop() }
 
-// onPortalChanged offers the username last used on the chosen portal.
+// onPortalChanged offers the username last used on the chosen portal,
+// remembered under the address as the client normalises it (so
+// "partners.example.com" finds what "https://partners.example.com" saved).
 func (s *signInScreen) onPortalChanged(address string) {
-	if u := s.setup.prefs.username(strings.TrimSpace(address)); u != "" {
+	normal, err := client.NormalizeAddress(address)
+	if err != nil {
+		return
+	}
+	if u := s.setup.prefs.username(normal); u != "" {
 		s.username.SetText(u)
 	}
 }

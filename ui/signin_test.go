@@ -224,3 +224,46 @@ func TestCodeStepExpiredChallengeGoesBack(t *testing.T) {
 		t.Errorf("message %q", s.message.Text)
 	}
 }
+
+// Given a portal client that panics while it is made (as client.New once
+// did on an IPv4-mapped IPv6 address), the sign-in screen says something
+// went wrong and can be used again: the app does not die with the call.
+func TestPanicInABackgroundCallBecomesAMessage(t *testing.T) {
+	h := newHarness(t, withConfig(func(c *Config) {
+		c.Connect = func(string) (*client.Client, error) { panic("client.New: nil pointer") }
+	}))
+	h.start()
+	s := current[*signInScreen](h)
+	s.portal.SetText("https://[::ffff:10.0.0.1]")
+	s.username.SetText(portal.DemoUsername)
+	test.Type(s.password, portal.DemoPassword)
+	test.Tap(s.submit)
+	h.wait()
+
+	current[*signInScreen](h)
+	if !strings.Contains(s.message.Text, "Something went wrong") {
+		t.Errorf("message = %q, want the general sentence", s.message.Text)
+	}
+	if s.submit.Disabled() || s.sender.activity.Visible() {
+		t.Errorf("after the panic: Sign in disabled %v, activity shown %v", s.submit.Disabled(), s.sender.activity.Visible())
+	}
+}
+
+// The username remembered for a portal is offered however its address is
+// typed, since both go through the client's one normaliser.
+func TestRememberedUsernameFollowsTheNormalisedAddress(t *testing.T) {
+	h := newHarness(t)
+	h.app.shell.prefs.setUsername("https://partners.example.com/tenant-a", "someone@example.com")
+	h.start()
+	s := current[*signInScreen](h)
+	s.username.SetText("")
+	s.portal.SetText("Partners.Example.com:443/tenant-a/")
+	if s.username.Text != "someone@example.com" {
+		t.Errorf("username offered %q, want the one remembered for the portal", s.username.Text)
+	}
+	s.username.SetText("")
+	s.portal.SetText("partners.example.com/tenant-b")
+	if s.username.Text != "" {
+		t.Errorf("another tenant on the same host offers %q", s.username.Text)
+	}
+}
