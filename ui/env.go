@@ -89,6 +89,19 @@ func (e *env) background(work func(ctx context.Context) (apply func()), onPanic 
 	}()
 }
 
+// fetch runs call off the UI goroutine (through e.background) and hands
+// its answer, or its error (a panic included), to done on the UI
+// goroutine.
+func fetch[T any](e *env, call func(ctx context.Context) (T, error), done func(T, error)) {
+	e.background(func(ctx context.Context) func() {
+		v, err := call(ctx)
+		return func() { done(v, err) }
+	}, func(err error) {
+		var zero T
+		done(zero, err)
+	})
+}
+
 // focus gives the keyboard focus to f in the window.
 func (e *env) focus(f fyne.Focusable) {
 	if f != nil {

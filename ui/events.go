@@ -59,10 +59,9 @@ func (s *eventsScreen) load() {
 	s.message.SetText("")
 	s.activity.Show()
 	s.activity.Start()
-	s.env.background(func(ctx context.Context) func() {
-		events, err := s.api.ListSecurityEvents(ctx, eventsShown)
-		return func() { s.onLoaded(events, err) }
-	}, func(err error) { s.onLoaded(nil, err) })
+	fetch(s.env, func(ctx context.Context) (*client.SecurityEvents, error) {
+		return s.api.ListSecurityEvents(ctx, eventsShown)
+	}, s.onLoaded)
 }
 
 // onLoaded lists the events read, or says why they couldn't be.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -100,10 +99,7 @@ func (s *securityScreen) load() {
 	s.activity.Show()
 	s.activity.Start()
 	s.status.SetText("checking…")
-	s.env.background(func(ctx context.Context) func() {
-		status, err := s.api.GetSecurity(ctx)
-		return func() { s.onLoaded(status, err) }
-	}, func(err error) { s.onLoaded(nil, err) })
+	fetch(s.env, s.api.GetSecurity, s.onLoaded)
 }
 
 // onLoaded shows the status read, or why it couldn't be.

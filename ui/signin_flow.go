@@ -167,35 +167,36 @@ func (f *flow) restore(s session.Session, from *signInScreen) {
 	} else if start, ok := f.shell.current.(*startScreen); ok {
 		start.say(busy)
 	}
-	fail := func(err error) {
-		f.env.log.Info("saved sign-in not usable", "portal", s.Portal, "code", client.CodeOf(err))
-		if errors.Is(err, client.ErrUnauthorized) {
-			err = nil // an ended session is not worth a message
-		}
-		f.toSignIn(s.Portal, err)
-	}
-	f.env.background(func(ctx context.Context) func() {
+	fetch(f.env, func(ctx context.Context) (signedIn, error) {
 		c, err := f.connect(s.Portal)
-		var account *client.Account
+		if err != nil {
+			return signedIn{}, err
+		}
+		c.SetToken(s.Token)
+		account, err := c.GetAccount(ctx)
 		var status *client.SecurityStatus
 		if err == nil {
-			c.SetToken(s.Token)
-			if account, err = c.GetAccount(ctx); err == nil {
-				status, err = c.GetSecurity(ctx)
-			}
+			status, err = c.GetSecurity(ctx)
 		}
 		if errors.Is(err, client.ErrUnauthorized) {
 			// The portal ended the session: forget it.
 			_ = f.store.Delete(ctx, s.Portal, s.Username)
 		}
-		return func() {
-			if err != nil {
-				fail(err)
-				return
-			}
-			f.finishSignIn(signedIn{client: c, username: s.Username, account: *account, twoFactor: &status.TwoFactor})
+		if err != nil {
+			return signedIn{}, err
 		}
-	}, fail)
+		return signedIn{client: c, username: s.Username, account: *account, twoFactor: &status.TwoFactor}, nil
+	}, func(si signedIn, err error) {
+		if err == nil {
+			f.finishSignIn(si)
+			return
+		}
+		f.env.log.Info("saved sign-in not usable", "portal", s.Portal, "code", client.CodeOf(err))
+		if errors.Is(err, client.ErrUnauthorized) {
+			err = nil // an ended session is not worth a message
+		}
+		f.toSignIn(s.Portal, err)
+	})
 }
 
 // signedIn is a sign-in that worked, however it was made: with the

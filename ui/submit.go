@@ -41,19 +41,13 @@ func (f *form) ready() bool { return f.sender.ready() }
 func submit[T any](f *form, call func(ctx context.Context) (T, error), done func(T)) {
 	f.message.SetText("")
 	f.sender.setBusy(true)
-	f.env.background(func(ctx context.Context) func() {
-		v, err := call(ctx)
-		return func() {
-			f.sender.setBusy(false)
-			if err != nil {
-				f.onRefused(err)
-				return
-			}
-			done(v)
-		}
-	}, func(err error) {
+	fetch(f.env, call, func(v T, err error) {
 		f.sender.setBusy(false)
-		f.onRefused(err)
+		if err != nil {
+			f.onRefused(err)
+			return
+		}
+		done(v)
 	})
 }
 
