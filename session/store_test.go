@@ -45,7 +45,7 @@ func testStore(t *testing.T, newStore func(t *testing.T) storeUnderTest) {
 
 	t.Run("load of an unknown user", func(t *testing.T) {
 		s := newStore(t)
-		if _, err := s.Load(ctx, "partners.example.com", "nobody@example.com"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.Load(ctx, "https://partners.example.com", "nobody@example.com"); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("err = %v, want ErrNotFound", err)
 		}
 	})
@@ -103,23 +103,93 @@ func testStore(t *testing.T, newStore func(t *testing.T) storeUnderTest) {
 
 	t.Run("last follows the latest save and survives deleting another user", func(t *testing.T) {
 		s := newStore(t)
-		first := session("partners.example.com", "first@example.com")
-		second := session("https://partners.example.com/", "second@example.com")
+		const portal = "https://partners.example.com"
+		first := session(portal, "first@example.com")
+		second := session(portal, "second@example.com")
 		for _, x := range []Session{first, second} {
 			if err := s.Save(ctx, x); err != nil {
 				t.Fatalf("Save: %v", err)
 			}
 		}
-		assertSession(t, mustLast(t, s, "https://PARTNERS.example.com:443"), second)
-		if err := s.Delete(ctx, "partners.example.com", first.Username); err != nil {
+		assertSession(t, mustLast(t, s, portal), second)
+		if err := s.Delete(ctx, portal, first.Username); err != nil {
 			t.Fatalf("Delete first: %v", err)
 		}
-		assertSession(t, mustLast(t, s, "partners.example.com"), second)
+		assertSession(t, mustLast(t, s, portal), second)
 		// The first user's session, saved again, still loads by name.
 		if err := s.Save(ctx, first); err != nil {
 			t.Fatalf("Save first again: %v", err)
 		}
-		assertSession(t, mustLoad(t, s, "partners.example.com", second.Username), second)
+		assertSession(t, mustLoad(t, s, portal, second.Username), second)
+	})
+
+	t.Run("two tenants on one host keep their own sessions and last sessions", func(t *testing.T) {
+		s := newStore(t)
+		// Given the same username on portals that share a host and differ
+		// by path, port or scheme,
+		portals := []string{
+			"https://example.com/tenant-a", "https://example.com/tenant-b", "https://example.com",
+			"https://example.com:8443/tenant-a", "http://127.0.0.1:43123", "https://127.0.0.1:43123",
+		}
+		var saved []Session
+		for i, portal := range portals {
+			x := session(portal, "same@example.com")
+			x.Token = fmt.Sprintf("tok-tenant-%d", i)
+			if err := s.Save(ctx, x); err != nil {
+				t.Fatalf("Save %s: %v", portal, err)
+			}
+			saved = append(saved, x)
+		}
+		// then each portal loads its own session and has it as its last.
+		for _, want := range saved {
+			assertSession(t, mustLoad(t, s, want.Portal, want.Username), want)
+			assertSession(t, mustLast(t, s, want.Portal), want)
+		}
+		// When another user signs in to tenant-a and the first signs out
+		// there, tenant-b's session and last session stay.
+		a, b := saved[0], saved[1]
+		if err := s.Save(ctx, session(a.Portal, "other@example.com")); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		if err := s.Delete(ctx, a.Portal, a.Username); err != nil {
+			t.Fatalf("Delete: %v", err)
+		}
+		assertSession(t, mustLoad(t, s, b.Portal, b.Username), b)
+		assertSession(t, mustLast(t, s, b.Portal), b)
+		if got := mustLast(t, s, a.Portal); got.Username != "other@example.com" {
+			t.Errorf("tenant-a's last session is %v, want other@example.com's", got)
+		}
+	})
+
+	t.Run("the address is the key, verbatim", func(t *testing.T) {
+		s := newStore(t)
+		want := session("https://partners.example.com", "someone@example.com")
+		if err := s.Save(ctx, want); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		// Normalising is the caller's: another spelling is another portal.
+		for _, other := range []string{"https://PARTNERS.example.com", "https://partners.example.com/", "https://partners.example.com:443"} {
+			if _, err := s.Load(ctx, other, want.Username); !errors.Is(err, ErrNotFound) {
+				t.Errorf("Load(%s): err = %v, want ErrNotFound", other, err)
+			}
+		}
+	})
+
+	t.Run("addresses that cannot key an entry are refused", func(t *testing.T) {
+		s := newStore(t)
+		for _, portal := range []string{
+			"", "partners.example.com", "https://a|b.example.com", "https://p.example/\x00", "https://p.example/\n",
+			"https://p.example/\xff", "https://" + strings.Repeat("p", maxPortalBytes),
+		} {
+			x := session(portal, "someone@example.com")
+			_, loadErr := s.Load(ctx, portal, x.Username)
+			_, lastErr := s.Last(ctx, portal)
+			for op, err := range map[string]error{"Save": s.Save(ctx, x), "Load": loadErr, "Last": lastErr, "Delete": s.Delete(ctx, portal, x.Username)} {
+				if !errors.Is(err, ErrInvalidSession) {
+					t.Errorf("%s(%q): err = %v, want ErrInvalidSession", op, portal, err)
+				}
+			}
+		}
 	})
 
 	t.Run("invalid sessions are refused", func(t *testing.T) {
@@ -222,10 +292,10 @@ func TestMemoryHonoursCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	m := NewMemory()
-	if err := m.Save(ctx, Session{Token: "t", Username: "u", Portal: "p.example", ExpiresAt: time.Now().Add(time.Hour)}); !errors.Is(err, context.Canceled) {
+	if err := m.Save(ctx, Session{Token: "t", Username: "u", Portal: "https://p.example", ExpiresAt: time.Now().Add(time.Hour)}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Save err = %v, want context.Canceled", err)
 	}
-	if _, err := m.Load(ctx, "p.example", "u"); !errors.Is(err, context.Canceled) {
+	if _, err := m.Load(ctx, "https://p.example", "u"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Load err = %v, want context.Canceled", err)
 	}
 }
@@ -268,27 +338,6 @@ func TestSessionNeverPrintsItsToken(t *testing.T) {
 		}
 		if !strings.Contains(out, "u@example.com") {
 			t.Fatalf("username missing from %q", out)
-		}
-	}
-}
-
-func TestPortalHost(t *testing.T) {
-	for in, want := range map[string]string{
-		"partners.example.com":                "partners.example.com",
-		"https://Partners.Example.com/":       "partners.example.com",
-		"https://partners.example.com:443/x/": "partners.example.com",
-		"https://partners.example.com:8443":   "partners.example.com:8443",
-		"http://127.0.0.1:8080":               "127.0.0.1:8080",
-		"http://localhost:80":                 "localhost",
-	} {
-		got, err := portalHost(in)
-		if err != nil || got != want {
-			t.Errorf("portalHost(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	for _, in := range []string{"", "   ", "https://", "https://a|b.example", "http://[::1"} {
-		if _, err := portalHost(in); !errors.Is(err, ErrInvalidSession) {
-			t.Errorf("portalHost(%q) err = %v, want ErrInvalidSession", in, err)
 		}
 	}
 }

@@ -27,16 +27,15 @@ type vault struct {
 }
 
 func (v vault) load(portal, username string) (*Session, error) {
-	host, err := portalHost(portal)
+	key, err := portalKey(portal)
 	if err != nil {
 		return nil, err
 	}
-	return v.loadEntry(host, username)
+	return v.loadEntry(key, username)
 }
 
-func (v vault) loadEntry(host, username string) (*Session, error) {
-	user := entryUser(host, username)
-	raw, err := v.b.get(user)
+func (v vault) loadEntry(key, username string) (*Session, error) {
+	raw, err := v.b.get(entryUser(key, username))
 	if errors.Is(err, errNoEntry) {
 		return nil, ErrNotFound
 	}
@@ -46,7 +45,7 @@ func (v vault) loadEntry(host, username string) (*Session, error) {
 	var s Session
 	if json.Unmarshal([]byte(raw), &s) != nil || s.Token == "" || s.Expired(v.now()) {
 		// Unreadable or expired: it can never sign anyone in again.
-		if err := v.forget(host, username); err != nil {
+		if err := v.forget(key, username); err != nil {
 			return nil, err
 		}
 		return nil, ErrNotFound
@@ -55,7 +54,7 @@ func (v vault) loadEntry(host, username string) (*Session, error) {
 }
 
 func (v vault) save(s Session) error {
-	host, err := portalHost(s.Portal)
+	key, err := portalKey(s.Portal)
 	if err != nil {
 		return err
 	}
@@ -63,61 +62,62 @@ func (v vault) save(s Session) error {
 	if err != nil {
 		return err
 	}
-	if err := v.b.set(entryUser(host, s.Username), value); err != nil {
+	if err := v.b.set(entryUser(key, s.Username), value); err != nil {
 		return err
 	}
-	ptr, _ := json.Marshal(lastPointer{Username: s.Username})
-	return v.b.set(host, string(ptr))
+	return v.b.set(key, pointerValue(s.Username))
 }
 
 func (v vault) delete(portal, username string) error {
-	host, err := portalHost(portal)
+	key, err := portalKey(portal)
 	if err != nil {
 		return err
 	}
-	return v.forget(host, username)
+	return v.forget(key, username)
 }
 
-// forget removes username's entry on host and the host's last pointer when
+// forget removes username's entry under key and key's last pointer when
 // it names username.
-func (v vault) forget(host, username string) error {
-	if err := v.b.delete(entryUser(host, username)); err != nil && !errors.Is(err, errNoEntry) {
+func (v vault) forget(key, username string) error {
+	if err := v.b.delete(entryUser(key, username)); err != nil && !errors.Is(err, errNoEntry) {
 		return err
 	}
-	last, err := v.lastUsername(host)
+	last, err := v.lastUsername(key)
 	if errors.Is(err, ErrNotFound) || (err == nil && last != username) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if err := v.b.delete(host); err != nil && !errors.Is(err, errNoEntry) {
+	if err := v.b.delete(key); err != nil && !errors.Is(err, errNoEntry) {
 		return err
 	}
 	return nil
 }
 
 func (v vault) last(portal string) (*Session, error) {
-	host, err := portalHost(portal)
+	key, err := portalKey(portal)
 	if err != nil {
 		return nil, err
 	}
-	username, err := v.lastUsername(host)
+	username, err := v.lastUsername(key)
 	if err != nil {
 		return nil, err
 	}
-	s, err := v.loadEntry(host, username)
+	s, err := v.loadEntry(key, username)
 	if errors.Is(err, ErrNotFound) {
 		// The pointer outlived its session: drop it too.
-		if err := v.forget(host, username); err != nil {
+		if err := v.forget(key, username); err != nil {
 			return nil, err
 		}
 	}
 	return s, err
 }
 
-func (v vault) lastUsername(host string) (string, error) {
-	raw, err := v.b.get(host)
+// lastUsername returns the username the pointer entry under key names; an
+// unreadable pointer is deleted and reported as ErrNotFound.
+func (v vault) lastUsername(key string) (string, error) {
+	raw, err := v.b.get(key)
 	if errors.Is(err, errNoEntry) {
 		return "", ErrNotFound
 	}
@@ -126,10 +126,16 @@ func (v vault) lastUsername(host string) (string, error) {
 	}
 	var p lastPointer
 	if json.Unmarshal([]byte(raw), &p) != nil || p.Username == "" {
-		if err := v.b.delete(host); err != nil && !errors.Is(err, errNoEntry) {
+		if err := v.b.delete(key); err != nil && !errors.Is(err, errNoEntry) {
 			return "", err
 		}
 		return "", ErrNotFound
 	}
 	return p.Username, nil
+}
+
+// pointerValue is the stored form of a last pointer naming username.
+func pointerValue(username string) string {
+	b, _ := json.Marshal(lastPointer{Username: username})
+	return string(b)
 }
