@@ -72,8 +72,8 @@ func newRealKeyring(t *testing.T) (*Keyring, *testClock, string) {
 // Given the desktop's Secret Service, the Store contract holds.
 func TestKeyringAgainstSecretService(t *testing.T) {
 	testStore(t, func(t *testing.T) storeUnderTest {
-		k, clock, _ := newRealKeyring(t)
-		return storeUnderTest{Store: k, setNow: clock.Set}
+		k, clock, service := newRealKeyring(t)
+		return storeUnderTest{Store: k, setNow: clock.Set, raw: osKeyring{service: service}}
 	})
 }
 

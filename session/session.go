@@ -13,6 +13,10 @@
 // username of the last session saved for that portal, so Last can find it
 // without listing the keyring, which not every platform's keyring API
 // allows.
+//
+// Entries saved before keys held the whole address were keyed by the
+// portal's host alone; they are found and moved on first use (see
+// legacyHostKey).
 package session
 
 import (
@@ -156,8 +160,9 @@ func (e *TimeoutError) Unwrap() error { return e.cause }
 // portalKey checks that portal can key entries and returns it unchanged.
 // It is no normaliser: the caller normalised the address. It refuses only
 // what would break the key format ("|" separates the address from the
-// username in a session entry's key; a normalised address always has its
-// "://") or what a keyring cannot store.
+// username in a session entry's key; "://" keeps every key apart from the
+// host-only keys of legacyHostKey, which never hold a "/") or what a keyring
+// cannot store.
 func portalKey(portal string) (string, error) {
 	switch {
 	case portal == "":
@@ -173,7 +178,8 @@ func portalKey(portal string) (string, error) {
 
 // entryUser is the keyring user under which a session is stored:
 // "<portal>|<username>", e.g. "https://example.com/tenant-a|reseller@example.com".
-// The portal part never holds "|", so the first "|" ends it.
+// The portal part never holds "|", so the first "|" ends it (and neither
+// does the host that legacyHostKey puts there for a legacy entry).
 func entryUser(portal, username string) string { return portal + "|" + username }
 
 // lastPointer is the value of the per-portal entry (keyed by the bare

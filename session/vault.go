@@ -19,8 +19,10 @@ type backend interface {
 var errNoEntry = errors.New("no entry")
 
 // vault holds the session semantics shared by Keyring and Memory: keys,
-// expiry, the last-session pointer. Its methods run one backend call after
-// another and are not safe for concurrent use; callers serialize them.
+// expiry, the last-session pointer, the move of legacy entries. Its methods
+// run one backend call after another and are not safe for concurrent use;
+// callers serialize them (Keyring on its one goroutine, Memory under its
+// mutex), so a move can never interleave with a Save or Delete.
 type vault struct {
 	b   backend
 	now func() time.Time
@@ -30,6 +32,18 @@ func (v vault) load(portal, username string) (*Session, error) {
 	key, err := portalKey(portal)
 	if err != nil {
 		return nil, err
+	}
+	s, err := v.loadEntry(key, username)
+	if !errors.Is(err, ErrNotFound) {
+		return s, err
+	}
+	// Not under key: it may still be under its legacy host key.
+	moved, err := v.moveLegacy(portal, username)
+	if err != nil {
+		return nil, err
+	}
+	if !moved {
+		return nil, ErrNotFound
 	}
 	return v.loadEntry(key, username)
 }
@@ -65,12 +79,23 @@ func (v vault) save(s Session) error {
 	if err := v.b.set(entryUser(key, s.Username), value); err != nil {
 		return err
 	}
-	return v.b.set(key, pointerValue(s.Username))
+	if err := v.b.set(key, pointerValue(s.Username)); err != nil {
+		return err
+	}
+	// A legacy entry of this sign-in is superseded: the move drops it,
+	// as it never overwrites the entry just saved.
+	_, err = v.moveLegacy(s.Portal, s.Username)
+	return err
 }
 
 func (v vault) delete(portal, username string) error {
 	key, err := portalKey(portal)
 	if err != nil {
+		return err
+	}
+	// Bring a legacy entry of this portal's under key first, so that
+	// forget removes both.
+	if _, err := v.moveLegacy(portal, username); err != nil {
 		return err
 	}
 	return v.forget(key, username)
@@ -101,6 +126,17 @@ func (v vault) last(portal string) (*Session, error) {
 		return nil, err
 	}
 	username, err := v.lastUsername(key)
+	if errors.Is(err, ErrNotFound) {
+		// No pointer under key: a legacy one may name this portal's last
+		// session; if so the move brings both here.
+		if username, err = v.legacyLastUsername(portal); err != nil {
+			return nil, err
+		}
+		if _, err := v.moveLegacy(portal, username); err != nil {
+			return nil, err
+		}
+		username, err = v.lastUsername(key)
+	}
 	if err != nil {
 		return nil, err
 	}
