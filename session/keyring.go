@@ -26,7 +26,9 @@ const maxQueuedCalls = 16
 // Calls to the keyring run one at a time, in order, on a goroutine of the
 // Keyring's own: on Linux a call blocked on an unlock prompt stays blocked
 // in its goroutine, and serializing means a stuck keyring holds one call,
-// not one per attempt, and that a Save and a later Delete can never swap.
+// not one per attempt, and that a Save and a later Delete can never swap
+// (nor interleave with the move of a legacy entry, which runs inside a
+// Load, Last, Save or Delete).
 // The caller waits at most the Keyring's timeout (and its context's
 // deadline); then it gets a *TimeoutError whose Late channel delivers the
 // call's answer whenever it comes. A Keyring is safe for concurrent use.

@@ -73,7 +73,7 @@ func receive(t *testing.T, late <-chan Result) Result {
 func TestKeyringTimeoutDeliversTheLateAnswer(t *testing.T) {
 	k, g := newGatedKeyring(100 * time.Millisecond)
 	want := Session{Token: "tok", Username: "u@example.com", Portal: "https://p.example", ExpiresAt: time.Now().Add(time.Hour)}
-	_ = g.entries.set(entryUser("p.example", want.Username), mustEncode(t, want))
+	_ = g.entries.set(entryUser(want.Portal, want.Username), mustEncode(t, want))
 
 	start := time.Now()
 	_, err := k.Load(context.Background(), want.Portal, want.Username)
@@ -143,7 +143,7 @@ func TestKeyringQueueIsBounded(t *testing.T) {
 	defer close(g.open)
 	var unqueued int
 	for range maxQueuedCalls + 3 {
-		_, err := k.Last(context.Background(), "p.example")
+		_, err := k.Last(context.Background(), "https://p.example")
 		var te *TimeoutError
 		if !errors.As(err, &te) {
 			t.Fatalf("err = %v, want *TimeoutError", err)
@@ -163,11 +163,11 @@ func TestKeyringCallerCancellation(t *testing.T) {
 	defer close(g.open)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
-	_, err := k.Load(ctx, "p.example", "u")
+	_, err := k.Load(ctx, "https://p.example", "u")
 	if !errors.Is(err, ErrKeyringTimeout) || !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want ErrKeyringTimeout wrapping context.Canceled", err)
 	}
-	if _, err := k.Load(ctx, "p.example", "u"); !errors.Is(err, context.Canceled) {
+	if _, err := k.Load(ctx, "https://p.example", "u"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("with a cancelled context: err = %v, want context.Canceled", err)
 	}
 }

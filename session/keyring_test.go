@@ -61,7 +61,7 @@ func newRealKeyring(t *testing.T) (*Keyring, *testClock, string) {
 	clock := &testClock{}
 	k := NewKeyring(service)
 	k.vault.now = clock.Now
-	_, err := k.Load(context.Background(), "probe.invalid", "probe")
+	_, err := k.Load(context.Background(), "https://probe.invalid", "probe")
 	if !errors.Is(err, ErrNotFound) {
 		skipOrFail(t, "no Secret Service answers on the session bus: "+err.Error())
 	}
@@ -72,23 +72,25 @@ func newRealKeyring(t *testing.T) (*Keyring, *testClock, string) {
 // Given the desktop's Secret Service, the Store contract holds.
 func TestKeyringAgainstSecretService(t *testing.T) {
 	testStore(t, func(t *testing.T) storeUnderTest {
-		k, clock, _ := newRealKeyring(t)
-		return storeUnderTest{Store: k, setNow: clock.Set}
+		k, clock, service := newRealKeyring(t)
+		return storeUnderTest{Store: k, setNow: clock.Set, raw: osKeyring{service: service}}
 	})
 }
 
 // The entries are where the app's documentation says: service = app ID,
-// user = "<portal host>|<username>" holding the session's JSON, and user =
-// "<portal host>" naming the last username.
+// user = "<portal address>|<username>" holding the session's JSON, and user
+// = "<portal address>" naming the last username, the address being the
+// client's normalised one, verbatim.
 func TestKeyringEntryLayout(t *testing.T) {
 	k, _, service := newRealKeyring(t)
-	s := Session{Token: "layout-token", ExpiresAt: time.Now().Add(time.Hour).Truncate(time.Second), Username: "Ünïcode@example.com", Portal: "https://Partners.Example.com:443/portal/"}
+	const portal = "https://partners.example.com:8443/portal"
+	s := Session{Token: "layout-token", ExpiresAt: time.Now().Add(time.Hour).Truncate(time.Second), Username: "Ünïcode@example.com", Portal: portal}
 	if err := k.Save(context.Background(), s); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
-	raw, err := keyring.Get(service, "partners.example.com|Ünïcode@example.com")
+	raw, err := keyring.Get(service, portal+"|Ünïcode@example.com")
 	if err != nil {
-		t.Fatalf("session entry not found under host|username: %v", err)
+		t.Fatalf("session entry not found under portal|username: %v", err)
 	}
 	var stored map[string]any
 	if err := json.Unmarshal([]byte(raw), &stored); err != nil {
@@ -100,9 +102,9 @@ func TestKeyringEntryLayout(t *testing.T) {
 	if len(raw) > 1024 {
 		t.Errorf("session entry is %d bytes", len(raw))
 	}
-	ptr, err := keyring.Get(service, "partners.example.com")
+	ptr, err := keyring.Get(service, portal)
 	if err != nil {
-		t.Fatalf("last-session entry not found under host: %v", err)
+		t.Fatalf("last-session entry not found under the portal address: %v", err)
 	}
 	var p lastPointer
 	if err := json.Unmarshal([]byte(ptr), &p); err != nil || p.Username != s.Username {
@@ -111,7 +113,7 @@ func TestKeyringEntryLayout(t *testing.T) {
 
 	// A second Keyring on the same service (the next run of the app) finds it.
 	again := NewKeyring(service)
-	got, err := again.Last(context.Background(), "partners.example.com")
+	got, err := again.Last(context.Background(), portal)
 	if err != nil {
 		t.Fatalf("Last from a new Keyring: %v", err)
 	}
@@ -120,7 +122,7 @@ func TestKeyringEntryLayout(t *testing.T) {
 	if err := again.Delete(context.Background(), s.Portal, s.Username); err != nil {
 		t.Fatalf("Delete: %v", err)
 	}
-	for _, user := range []string{"partners.example.com|Ünïcode@example.com", "partners.example.com"} {
+	for _, user := range []string{portal + "|Ünïcode@example.com", portal} {
 		if _, err := keyring.Get(service, user); !errors.Is(err, keyring.ErrNotFound) {
 			t.Errorf("entry %q still there after Delete: %v", user, err)
 		}

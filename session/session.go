@@ -3,10 +3,20 @@
 // system's keyring (the only place a token is ever kept between runs), and
 // Memory for tests.
 //
-// A session is stored per (portal, username). Next to it the store keeps a
-// small pointer entry per portal naming the username of the last session
-// saved for that portal, so Last can find it without listing the keyring,
-// which not every platform's keyring API allows.
+// A session is stored per (portal, username), where portal is the portal's
+// address exactly as client.NormalizeAddress gives it: scheme, host, port
+// and path, e.g. "https://partners.example.com" or
+// "https://example.com:8443/tenant-a". session trusts that normalisation and
+// does none of its own: the address is the key, verbatim, so two tenants on
+// one host (another path, port or scheme) never share an entry. Next to the
+// sessions the store keeps a small pointer entry per portal naming the
+// username of the last session saved for that portal, so Last can find it
+// without listing the keyring, which not every platform's keyring API
+// allows.
+//
+// Entries saved before keys held the whole address were keyed by the
+// portal's host alone; they are found and moved on first use (see
+// legacyHostKey).
 package session
 
 import (
@@ -15,9 +25,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Errors every Store returns; compare with errors.Is.
@@ -34,13 +45,19 @@ var (
 	// eventual answer arrives.
 	ErrKeyringTimeout = errors.New("session: the keyring did not answer in time")
 	// ErrInvalidSession means Save was given a session that cannot be
-	// stored (missing token, username, portal or expiry, or too large).
+	// stored (missing token, username, portal or expiry, or too large), or
+	// a call was given a portal address that cannot key an entry.
 	ErrInvalidSession = errors.New("session: invalid session")
 )
 
 // maxValueBytes bounds a stored value well under Windows' 2,560-byte limit
 // for a credential blob.
 const maxValueBytes = 2048
+
+// maxPortalBytes bounds a portal address: far above any real one (a host
+// name is at most 253 bytes), and small enough to leave the rest of
+// maxValueBytes to the session that repeats it.
+const maxPortalBytes = 512
 
 // Session is one signed-in portal session as it is kept in the keyring.
 type Session struct {
@@ -50,7 +67,8 @@ type Session struct {
 	ExpiresAt time.Time `json:"expires_at"`
 	// Username is the portal account's username, as typed at sign-in.
 	Username string `json:"username"`
-	// Portal is the portal address the session belongs to, e.g.
+	// Portal is the portal address the session belongs to, as
+	// client.NormalizeAddress gives it, e.g.
 	// "https://partners.onlinedatastorageuk.co.uk".
 	Portal string `json:"portal"`
 }
@@ -77,6 +95,13 @@ func (s Session) Expired(now time.Time) bool {
 
 // Store keeps sessions per (portal address, username). Every method takes a
 // context and returns by its deadline (a Keyring also by its own timeout).
+//
+// A portal argument (and Session.Portal) is the address as
+// client.NormalizeAddress returns it. The store trusts it and keys entries
+// by it verbatim: another spelling of the same address is another portal.
+// An address that cannot key an entry (empty, without "://", longer than
+// 512 bytes, or holding "|" or a control character) is refused with
+// ErrInvalidSession.
 type Store interface {
 	// Load returns the session saved for username on portal; an expired one
 	// is deleted and reported as ErrNotFound.
@@ -132,36 +157,36 @@ func (e *TimeoutError) Is(target error) bool { return target == ErrKeyringTimeou
 // Unwrap returns the caller's context error when that ended the wait.
 func (e *TimeoutError) Unwrap() error { return e.cause }
 
-// portalHost returns the host (with a non-default port) that keys a
-// portal's entries, from an address with or without a scheme.
-func portalHost(portal string) (string, error) {
-	p := strings.TrimSpace(portal)
-	if p == "" {
+// portalKey checks that portal can key entries and returns it unchanged.
+// It is no normaliser: the caller normalised the address. It refuses only
+// what would break the key format ("|" separates the address from the
+// username in a session entry's key; "://" keeps every key apart from the
+// host-only keys of legacyHostKey, which never hold a "/") or what a keyring
+// cannot store.
+func portalKey(portal string) (string, error) {
+	switch {
+	case portal == "":
 		return "", fmt.Errorf("%w: empty portal address", ErrInvalidSession)
+	case len(portal) > maxPortalBytes:
+		return "", fmt.Errorf("%w: portal address of %d bytes is longer than %d", ErrInvalidSession, len(portal), maxPortalBytes)
+	case !utf8.ValidString(portal) || !strings.Contains(portal, "://") ||
+		strings.ContainsRune(portal, '|') || strings.IndexFunc(portal, unicode.IsControl) >= 0:
+		return "", fmt.Errorf("%w: portal address %q is not a normalised address", ErrInvalidSession, portal)
 	}
-	if !strings.Contains(p, "://") {
-		p = "https://" + p
-	}
-	u, err := url.Parse(p)
-	if err != nil || u.Host == "" || strings.ContainsAny(u.Host, "|/ ") {
-		return "", fmt.Errorf("%w: portal address %q is not valid", ErrInvalidSession, portal)
-	}
-	host := strings.ToLower(u.Host)
-	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
-		host = host[:strings.LastIndexByte(host, ':')]
-	}
-	return host, nil
+	return portal, nil
 }
 
 // entryUser is the keyring user under which a session is stored:
-// "<portal host>|<username>".
-func entryUser(host, username string) string { return host + "|" + username }
+// "<portal>|<username>", e.g. "https://example.com/tenant-a|reseller@example.com".
+// The portal part never holds "|", so the first "|" ends it (and neither
+// does the host that legacyHostKey puts there for a legacy entry).
+func entryUser(portal, username string) string { return portal + "|" + username }
 
-// lastPointer is the value of the per-portal entry (keyed by the bare host,
-// which cannot contain "|" and so never collides with a session entry) that
-// names the last session's username. It is not secret; it lives in the
-// keyring so that everything about a remembered sign-in is in one place and
-// is removed together on sign-out.
+// lastPointer is the value of the per-portal entry (keyed by the bare
+// portal address, which cannot contain "|" and so never collides with a
+// session entry) that names the last session's username. It is not
+// secret; it lives in the keyring so that everything about a remembered
+// sign-in is in one place and is removed together on sign-out.
 type lastPointer struct {
 	Username string `json:"username"`
 }
