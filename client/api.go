@@ -69,11 +69,13 @@ func (c *Client) GetSecurity(ctx context.Context) (*SecurityStatus, error) {
 // confirmed (operation createTOTPEnrollment,
 // POST /api/v1/account/security/totp). replaceExisting must be true when
 // an authenticator is already configured (the person agreed to replace
-// it); password ("" for none) is needed when the sign-in is older than 10
-// minutes. Errors: ErrReplaceConfirmationRequired, ErrReauthRequired,
-// ErrInvalidPassword, *RateLimitError, ErrUnauthorized, *NetworkError.
-func (c *Client) StartTOTPEnrollment(ctx context.Context, replaceExisting bool, password string) (*Enrollment, error) {
-	req := enrollmentRequest{ReplaceExisting: replaceExisting, Password: password}
+// it). reauth is needed when the sign-in is older than 10 minutes: the
+// password, and when an authenticator is configured a current code too
+// (the zero value sends neither). Errors: ErrReplaceConfirmationRequired,
+// ErrReauthRequired, ErrInvalidPassword, *InvalidCodeError,
+// *RateLimitError, ErrUnauthorized, *NetworkError.
+func (c *Client) StartTOTPEnrollment(ctx context.Context, replaceExisting bool, reauth Reauth) (*Enrollment, error) {
+	req := enrollmentRequest{ReplaceExisting: replaceExisting, Password: reauth.Password, Code: reauth.Code}
 	return fetch[Enrollment](ctx, c, http.MethodPost, "/account/security/totp", nil, req)
 }
 

@@ -90,7 +90,7 @@ func (tb *testbed) signIn(t *testing.T, c *client.Client) *client.Session {
 func (tb *testbed) enableTwoFactor(t *testing.T, c *client.Client) (string, []string) {
 	t.Helper()
 	ctx := context.Background()
-	e, err := c.StartTOTPEnrollment(ctx, false, "")
+	e, err := c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if err != nil {
 		t.Fatalf("StartTOTPEnrollment: %v", err)
 	}
@@ -143,7 +143,7 @@ func TestArticleWalkthrough(t *testing.T) {
 		t.Fatalf("a new account has 2FA: %+v", sec.TwoFactor)
 	}
 
-	e, err := c.StartTOTPEnrollment(ctx, false, "")
+	e, err := c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if err != nil {
 		t.Fatalf("StartTOTPEnrollment: %v", err)
 	}
@@ -330,7 +330,7 @@ func TestCodeRefusalsAtSignIn(t *testing.T) {
 func TestClockDiagnosisAtConfirm(t *testing.T) {
 	tb, c := setup(t, true)
 	ctx := context.Background()
-	e, err := c.StartTOTPEnrollment(ctx, false, "")
+	e, err := c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestClockDiagnosisAtConfirm(t *testing.T) {
 func TestRateLimitedAfterFiveWrongCodes(t *testing.T) {
 	tb, c := setup(t, true)
 	ctx := context.Background()
-	e, err := c.StartTOTPEnrollment(ctx, false, "")
+	e, err := c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,11 +392,11 @@ func TestEnrollmentRefusals(t *testing.T) {
 	tb, c := setup(t, true)
 	ctx := context.Background()
 
-	first, err := c.StartTOTPEnrollment(ctx, false, "")
+	first, err := c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := c.StartTOTPEnrollment(ctx, false, "")
+	second, err := c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,16 +412,16 @@ func TestEnrollmentRefusals(t *testing.T) {
 	}
 
 	// The sign-in is now over 10 minutes old.
-	_, err = c.StartTOTPEnrollment(ctx, false, "")
+	_, err = c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if !errors.Is(err, client.ErrReauthRequired) {
 		t.Fatalf("old sign-in: err = %v, want ErrReauthRequired", err)
 	}
-	_, err = c.StartTOTPEnrollment(ctx, false, "not the password")
+	_, err = c.StartTOTPEnrollment(ctx, false, client.Reauth{Password: "not the password"})
 	if !errors.Is(err, client.ErrInvalidPassword) {
 		t.Fatalf("wrong password: err = %v, want ErrInvalidPassword", err)
 	}
 	noSecretsIn(t, err, "not the password")
-	e, err := c.StartTOTPEnrollment(ctx, false, tb.password)
+	e, err := c.StartTOTPEnrollment(ctx, false, client.Reauth{Password: tb.password})
 	if err != nil {
 		t.Fatalf("with the password: %v", err)
 	}
@@ -430,11 +430,11 @@ func TestEnrollmentRefusals(t *testing.T) {
 	}
 	tb.clock.NextStep()
 
-	_, err = c.StartTOTPEnrollment(ctx, false, "")
+	_, err = c.StartTOTPEnrollment(ctx, false, client.Reauth{})
 	if !errors.Is(err, client.ErrReplaceConfirmationRequired) || !errors.As(err, &ae) || ae.Status != 409 {
 		t.Fatalf("replace without consent: err = %v, want ErrReplaceConfirmationRequired", err)
 	}
-	replacement, err := c.StartTOTPEnrollment(ctx, true, "")
+	replacement, err := c.StartTOTPEnrollment(ctx, true, client.Reauth{})
 	if err != nil {
 		t.Fatalf("replace with consent: %v", err)
 	}

@@ -340,6 +340,7 @@ type (
 	enrollmentRequest struct {
 		ReplaceExisting bool   `json:"replace_existing"`
 		Password        string `json:"password,omitempty"`
+		Code            string `json:"code,omitempty"`
 	}
 	confirmRequest struct {
 		EnrollmentID string `json:"enrollment_id"`

@@ -67,8 +67,8 @@ func newConfigureScreen(e *env, api enrollAPI, tf *client.TwoFactor, next config
 	s.require = newYesNoSwitch(configured, s.onRequireChanged)
 
 	s.generate = &widget.Button{Text: "Generate shared secret", Importance: widget.HighImportance, OnTapped: s.onGenerate}
-	s.reauth = newReauthInput(e, s.onGenerate)
-	s.sender = newSender(e, "You can try again in %s.", s.generate, s.reauth.password, s.require)
+	s.reauth = newReauthInput(e, configured, s.onGenerate)
+	s.sender = newSender(e, "You can try again in %s.", s.generate, append(s.reauth.controls(), s.require)...)
 	s.form = &form{env: e, sender: s.sender, message: s.message, what: "generate shared secret", handle: s.onRefused}
 
 	back := &widget.Button{Text: "Back to Security", OnTapped: next.back}
@@ -185,9 +185,9 @@ func (s *configureScreen) confirmReplace() {
 
 // start creates the pending enrollment and opens the QR code step.
 func (s *configureScreen) start(replace bool) {
-	password := s.reauth.value()
+	password, code := s.reauth.values()
 	submit(s.form, func(ctx context.Context) (*client.Enrollment, error) {
-		return s.api.StartTOTPEnrollment(ctx, replace, password)
+		return s.api.StartTOTPEnrollment(ctx, replace, client.Reauth{Password: password, Code: code})
 	}, func(e *client.Enrollment) { s.next.scan(e, replace) })
 }
 

@@ -43,7 +43,7 @@ func newDisableScreen(e *env, api disableAPI, account *accountModel, next disabl
 		"To confirm, enter one of your recovery codes and press the button below.",
 		true, s.onSubmit)
 	s.input.onSwitch = func() { s.message.SetText("") }
-	s.reauth = newReauthInput(e, s.onSubmit)
+	s.reauth = newReauthInput(e, false, s.onSubmit)
 	s.turnOff = &widget.Button{Text: "Turn off two-factor authentication", Importance: widget.DangerImportance, OnTapped: s.onSubmit}
 	s.cancel = &widget.Button{Text: "Cancel", OnTapped: next.cancel}
 	s.sender = newSender(e, "You can try again in %s.", s.turnOff, append(s.input.controls(), s.reauth.password, s.cancel)...)
@@ -91,7 +91,7 @@ func (s *disableScreen) onSubmit() {
 		s.message.SetText(missing)
 		return
 	}
-	password := s.reauth.value()
+	password, _ := s.reauth.values()
 	submit(s.form, func(ctx context.Context) (*client.SecurityStatus, error) {
 		return s.api.DisableTwoFactor(ctx, factor, password)
 	}, func(status *client.SecurityStatus) {

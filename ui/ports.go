@@ -20,7 +20,7 @@ type securityAPI interface {
 
 // enrollAPI is what Configure needs to generate the shared secret.
 type enrollAPI interface {
-	StartTOTPEnrollment(ctx context.Context, replaceExisting bool, password string) (*client.Enrollment, error)
+	StartTOTPEnrollment(ctx context.Context, replaceExisting bool, reauth client.Reauth) (*client.Enrollment, error)
 }
 
 // confirmAPI is what the QR code step needs: to confirm the code, to read
