@@ -25,16 +25,17 @@ func (c *Client) Login(ctx context.Context, username, password string) (*LoginRe
 	return &LoginResult{Session: &s}, nil
 }
 
-// LoginMFA finishes a sign-in with an authenticator code or a recovery
-// code (operation loginMFA, POST /api/v1/login/mfa); the client then keeps
-// the session's token. Errors: *InvalidCodeError, ErrCodeReused,
+// LoginMFA finishes a sign-in with an authenticator code, a recovery code
+// or a temporary access code (operation loginMFA, POST /api/v1/login/mfa);
+// the client then keeps the session's token. After a temporary access
+// code the session's Next is NextReplaceAuthenticator. Errors: *InvalidCodeError, ErrCodeReused,
 // ErrMFATokenInvalid (sign in again), *RateLimitError, *NetworkError.
 func (c *Client) LoginMFA(ctx context.Context, mfaToken string, factor SecondFactor) (*Session, error) {
 	if err := factor.check(); err != nil {
 		return nil, err
 	}
 	var s Session
-	req := mfaLoginRequest{MFAToken: mfaToken, Code: factor.code, RecoveryCode: factor.recovery}
+	req := mfaLoginRequest{MFAToken: mfaToken, Code: factor.code, RecoveryCode: factor.recovery, TemporaryAccessCode: factor.temporary}
 	if _, err := c.call(ctx, http.MethodPost, "/login/mfa", nil, req, &s); err != nil {
 		return nil, err
 	}
@@ -101,6 +102,9 @@ func (c *Client) ConfirmTOTPEnrollment(ctx context.Context, enrollmentID, code s
 func (c *Client) DisableTwoFactor(ctx context.Context, factor SecondFactor, password string) (*SecurityStatus, error) {
 	if err := factor.check(); err != nil {
 		return nil, err
+	}
+	if factor.temporary != "" {
+		return nil, errTemporaryCodeSignsInOnly
 	}
 	req := updateSecurityRequest{RequireTwoFactor: false, Code: factor.code, RecoveryCode: factor.recovery, Password: password}
 	return fetch[SecurityStatus](ctx, c, http.MethodPut, "/account/security", nil, req)

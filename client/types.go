@@ -23,7 +23,13 @@ type Account struct {
 	Name string `json:"name"`
 	// Company is the reseller's company.
 	Company string `json:"company"`
+	// Role is RolePartner or RoleSupport (contract v1.1; a v1 portal
+	// sends none, which is a partner).
+	Role string `json:"role,omitempty"`
 }
+
+// Support reports whether the account is a help-desk staff account.
+func (a Account) Support() bool { return a.Role == RoleSupport }
 
 func (a *Account) validate() error {
 	if a.ID == "" || a.Username == "" {
@@ -41,7 +47,15 @@ type Session struct {
 	ExpiresAt time.Time `json:"expires_at"`
 	// Account is the signed-in account.
 	Account Account `json:"account"`
+	// Next is what the app must do first, when the portal says: after a
+	// sign-in with a temporary access code, NextReplaceAuthenticator.
+	Next string `json:"next,omitempty"`
 }
+
+// NextReplaceAuthenticator is Session.Next after a sign-in with a
+// temporary access code: the person lost their authenticator and sets up
+// a new one now.
+const NextReplaceAuthenticator = "replace_authenticator"
 
 func (s *Session) validate() error {
 	if s.Token == "" || s.ExpiresAt.IsZero() {
@@ -294,11 +308,13 @@ func (h *Health) validate() error {
 	return nil
 }
 
-// SecondFactor is what proves the second factor: an authenticator code or
-// a recovery code. Make one with TOTPCode or RecoveryCode.
+// SecondFactor is what proves the second factor: an authenticator code, a
+// recovery code, or (at sign-in) a temporary access code from the help
+// desk. Make one with TOTPCode, RecoveryCode or TemporaryAccessCode.
 type SecondFactor struct {
-	code     string
-	recovery string
+	code      string
+	recovery  string
+	temporary string
 }
 
 // TOTPCode is a 6-digit code from the authenticator app.
@@ -307,8 +323,20 @@ func TOTPCode(code string) SecondFactor { return SecondFactor{code: strings.Trim
 // RecoveryCode is one of the account's recovery codes.
 func RecoveryCode(code string) SecondFactor { return SecondFactor{recovery: strings.TrimSpace(code)} }
 
+// TemporaryAccessCode is a temporary access code the help desk read out,
+// as typed (NormalizeTemporaryCode says whether it can be one).
+func TemporaryAccessCode(code string) SecondFactor {
+	if c, ok := NormalizeTemporaryCode(code); ok {
+		code = c
+	}
+	return SecondFactor{temporary: strings.TrimSpace(code)}
+}
+
 // String never shows the code.
 func (f SecondFactor) String() string {
+	if f.temporary != "" {
+		return "temporary access code [redacted]"
+	}
 	if f.recovery != "" {
 		return "recovery code [redacted]"
 	}
@@ -319,8 +347,12 @@ func (f SecondFactor) String() string {
 // empty.
 var errNoSecondFactor = errors.New("client: no code or recovery code given")
 
+// errTemporaryCodeSignsInOnly is returned before any request when a
+// temporary access code is given to a call other than LoginMFA.
+var errTemporaryCodeSignsInOnly = errors.New("client: a temporary access code only signs in")
+
 func (f SecondFactor) check() error {
-	if f.code == "" && f.recovery == "" {
+	if f.code == "" && f.recovery == "" && f.temporary == "" {
 		return errNoSecondFactor
 	}
 	return nil
@@ -333,9 +365,10 @@ type (
 		Password string `json:"password"`
 	}
 	mfaLoginRequest struct {
-		MFAToken     string `json:"mfa_token"`
-		Code         string `json:"code,omitempty"`
-		RecoveryCode string `json:"recovery_code,omitempty"`
+		MFAToken            string `json:"mfa_token"`
+		Code                string `json:"code,omitempty"`
+		RecoveryCode        string `json:"recovery_code,omitempty"`
+		TemporaryAccessCode string `json:"temporary_access_code,omitempty"`
 	}
 	enrollmentRequest struct {
 		ReplaceExisting bool   `json:"replace_existing"`
