@@ -67,6 +67,11 @@ var codeSentinels = map[string]error{
 	"enrollment_not_found":          ErrEnrollmentNotFound,
 	"enrollment_required":           ErrEnrollmentRequired,
 	"two_factor_not_enabled":        ErrTwoFactorNotEnabled,
+	// The help desk's (support.go).
+	"forbidden":                 ErrForbidden,
+	"two_factor_required":       ErrStaffTwoFactorRequired,
+	"two_factor_not_configured": ErrTwoFactorNotConfigured,
+	"not_found":                 ErrNotFound,
 }
 
 // APIError is a refusal or failure the portal answered with its JSON error

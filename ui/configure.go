@@ -44,6 +44,7 @@ type configureScreen struct {
 	sender   *sender
 	form     *form
 	genBox   *fyne.Container
+	notice   *fyne.Container
 	box      fyne.CanvasObject
 	// replaceConfirmed: the person agreed to replace the authenticator.
 	replaceConfirmed bool
@@ -72,7 +73,10 @@ func newConfigureScreen(e *env, api enrollAPI, tf *client.TwoFactor, next config
 	s.form = &form{env: e, sender: s.sender, message: s.message, what: "generate shared secret", handle: s.onRefused}
 
 	back := &widget.Button{Text: "Back to Security", OnTapped: next.back}
+	s.notice = container.NewVBox()
+	s.notice.Hide() // takes no room until there is something to say
 	parts := []fyne.CanvasObject{
+		s.notice,
 		heading("Configure two-factor authentication"),
 		widget.NewForm(widget.NewFormItem(requireLabel, s.require)),
 	}
@@ -111,6 +115,12 @@ func newConfigureScreen(e *env, api enrollAPI, tf *client.TwoFactor, next config
 }
 
 func (s *configureScreen) content() fyne.CanvasObject { return s.box }
+
+// withNotice shows a banner at the top of the screen.
+func (s *configureScreen) withNotice(text string) {
+	s.notice.Add(newBanner(bannerInfo, text))
+	s.notice.Show()
+}
 
 func (s *configureScreen) articleStep() int {
 	if s.genBox.Visible() {

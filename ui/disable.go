@@ -38,10 +38,10 @@ func newDisableScreen(e *env, api disableAPI, account *accountModel, next disabl
 	s := &disableScreen{env: e, api: api, account: account, next: next, message: errorLine()}
 	// Six digits don't send it by themselves: turning 2FA off deserves a
 	// pause, and the button says what it does.
-	s.input = newFactorInput(e,
-		"To confirm, enter the 6-digit code from your authenticator app and press the button below.",
-		"To confirm, enter one of your recovery codes and press the button below.",
-		true, s.onSubmit)
+	s.input = newFactorInput(e, factorPrompts{
+		code:     "To confirm, enter the 6-digit code from your authenticator app and press the button below.",
+		recovery: "To confirm, enter one of your recovery codes and press the button below.",
+	}, true, s.onSubmit)
 	s.input.onSwitch = func() { s.message.SetText("") }
 	s.reauth = newReauthInput(e, false, s.onSubmit)
 	s.turnOff = &widget.Button{Text: "Turn off two-factor authentication", Importance: widget.DangerImportance, OnTapped: s.onSubmit}
@@ -56,10 +56,7 @@ func newDisableScreen(e *env, api disableAPI, account *accountModel, next disabl
 		heading("Turn off two-factor authentication?"),
 		newBanner(bannerWarning, "Turning it off removes your authenticator app and your recovery codes from this account, "+
 			"and signs out your other devices. Anyone who learns your password can then sign in."),
-		s.input.prompt,
-		s.input.code,
-		s.input.recovery,
-		container.NewHBox(s.input.toggle),
+		s.input.box(),
 		s.reauth.form,
 		container.NewHBox(s.turnOff, s.cancel, s.sender.activity),
 		s.sender.countdown.label,

@@ -86,18 +86,24 @@ func (s *eventsScreen) render(events []client.SecurityEvent) {
 		return
 	}
 	for _, e := range events {
-		what := &widget.Label{Text: eventTitle(e.Type), TextStyle: fyne.TextStyle{Bold: true}}
-		when := e.At.Local().Format("2 Jan 2006 15:04:05")
-		if e.ClientAddress != "" {
-			when += " · from " + e.ClientAddress
-		}
-		row := container.NewVBox(what, &widget.Label{Text: when, Importance: widget.LowImportance})
-		if e.Detail != "" {
-			row.Add(paragraph(e.Detail))
-		}
-		s.list.Add(row)
-		s.list.Add(widget.NewSeparator())
+		s.list.Add(eventRow(e))
 	}
+}
+
+// eventRow is one security event: what, when and from where, and the
+// portal's detail, with a line under it.
+func eventRow(e client.SecurityEvent) fyne.CanvasObject {
+	what := &widget.Label{Text: eventTitle(e.Type), TextStyle: fyne.TextStyle{Bold: true}}
+	when := e.At.Local().Format("2 Jan 2006 15:04:05")
+	if e.ClientAddress != "" {
+		when += " · from " + e.ClientAddress
+	}
+	row := container.NewVBox(what, &widget.Label{Text: when, Importance: widget.LowImportance})
+	if e.Detail != "" {
+		row.Add(paragraph(e.Detail))
+	}
+	row.Add(widget.NewSeparator())
+	return row
 }
 
 // eventTitle names an event type in plain words.
@@ -119,6 +125,16 @@ func eventTitle(t string) string {
 		return "Recovery code used"
 	case client.EventRecoveryCodesRegenerated:
 		return "New recovery codes created"
+	case client.EventTemporaryAccessIssued:
+		return "Temporary access code issued by the help desk"
+	case client.EventTemporaryAccessUsed:
+		return "Signed in with a temporary access code"
+	case client.EventTwoFactorResetBySupport:
+		return "Two-factor authentication reset by the help desk"
+	case client.EventSupportViewed:
+		return "Help desk viewed a client's account"
+	case client.EventSupportSessionJoined:
+		return "Help desk joined a shared session"
 	}
 	return t
 }

@@ -17,6 +17,11 @@ import (
 //	      ─→ 7 scan the QR code ─→ 8 enter the code ─→ 9 Updated, recovery codes ─→ Security
 //	Configure with 2FA on: switch to No ─→ turn off; New recovery codes;
 //	Security: View security events.
+//	Signed in with a temporary access code ─→ Configure, to set up the new phone.
+//
+// A help-desk staff account's home is the help desk instead of Security:
+//
+//	help desk (search) ─→ a client's page ─→ temporary access code / reset ─→ the page
 
 // toStart shows the start screen while the keyring is asked for a saved
 // sign-in; signin_flow.go acts on its answer.
@@ -114,8 +119,61 @@ func (f *flow) toEvents() {
 	f.shell.show(newEventsScreen(f.env, acct.client, f.toHome))
 }
 
-// toHome goes back to the Security page.
-func (f *flow) toHome() { f.toSecurity("") }
+// toHome goes back to the Security page, or for a help-desk account to the
+// help desk.
+func (f *flow) toHome() {
+	if acct := f.account.get(); acct.info != nil && acct.info.Support() {
+		f.toHelpDesk()
+		return
+	}
+	f.toSecurity("")
+}
+
+// toNewPhone opens Configure after a sign-in with a temporary access code,
+// to set up the new phone (steps 5 to 9, as usual from there).
+func (f *flow) toNewPhone() {
+	f.toConfigure()
+	if c, ok := f.shell.current.(*configureScreen); ok {
+		c.withNotice(newPhoneNotice)
+	}
+}
+
+// newPhoneNotice is Configure's banner after a sign-in with a temporary
+// access code.
+const newPhoneNotice = "You signed in with a temporary access code from the help desk. Set up your new phone now: " +
+	"generate a new shared secret below and scan it with the authenticator app on the new phone."
+
+// The help desk: find a client, their page, and the two changes.
+func (f *flow) toHelpDesk() {
+	acct := f.account.get()
+	f.shell.show(newHelpDeskScreen(f.env, acct.client, f.helpDeskQuery,
+		func(id string) { f.toClient(id, "") },
+		func(q string) { f.helpDeskQuery = q }))
+}
+
+// toClient opens a client's page for the help desk.
+func (f *flow) toClient(id, notice string) {
+	acct := f.account.get()
+	f.shell.show(newClientScreen(f.env, acct.client, id, notice, clientNext{
+		issue: f.toTemporaryAccess,
+		reset: f.toReset,
+		back:  f.toHelpDesk,
+	}))
+}
+
+// toTemporaryAccess issues a temporary access code for a.
+func (f *flow) toTemporaryAccess(a *client.ClientAccountDetail) {
+	acct := f.account.get()
+	f.shell.show(newTemporaryAccessScreen(f.env, acct.client, a, func() { f.toClient(a.ID, "") }))
+}
+
+// toReset resets a's two-factor authentication.
+func (f *flow) toReset(a *client.ClientAccountDetail) {
+	acct := f.account.get()
+	f.shell.show(newResetScreen(f.env, acct.client, a,
+		func(notice string) { f.toClient(a.ID, notice) },
+		func() { f.toClient(a.ID, "") }))
+}
 
 // turnedOffNotice is Security's banner after two-factor authentication
 // was turned off.

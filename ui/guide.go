@@ -102,7 +102,12 @@ func (g *guidePanel) setStep(n int) {
 	if g.rows == nil {
 		return
 	}
-	g.status.SetText(fmt.Sprintf("Article step %d of %d", n, len(articleSteps)))
+	if n == 0 {
+		// The help desk's own screens: the steps are the client's.
+		g.status.SetText("Help desk: these are the steps your client follows")
+	} else {
+		g.status.SetText(fmt.Sprintf("Article step %d of %d", n, len(articleSteps)))
+	}
 	for i, r := range g.rows {
 		r.setState(i+1 < n, i+1 == n)
 	}

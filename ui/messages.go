@@ -50,6 +50,14 @@ func userMessage(err error) string {
 		return "Two-factor authentication is turned on by confirming a code from an authenticator app."
 	case errors.Is(err, client.ErrReplaceConfirmationRequired):
 		return "An authenticator app is already set up for this account. Confirm that the new one replaces it."
+	case errors.Is(err, client.ErrTwoFactorNotConfigured):
+		return "This client has no two-factor authentication, so there is nothing to get past: they sign in with their password."
+	case errors.Is(err, client.ErrStaffTwoFactorRequired):
+		return "Set up two-factor authentication on your own support account first: the help desk's screens need it."
+	case errors.Is(err, client.ErrForbidden):
+		return "This account is not a help-desk account."
+	case errors.Is(err, client.ErrNotFound):
+		return "This client's account no longer exists."
 	case errors.Is(err, client.ErrInvalidAddress):
 		return "That portal address isn't valid. It looks like partners.example.com."
 	case errors.Is(err, client.ErrInsecureAddress):

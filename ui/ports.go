@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"github.com/partnersecurity/partnersecurity/client"
 	"github.com/partnersecurity/partnersecurity/session"
@@ -52,6 +53,26 @@ type supportAPI interface {
 	Clock() (client.ClockReading, bool)
 	Host() string
 	SupportDetails() client.SupportDetails
+}
+
+// clientSearchAPI is what the help desk's search needs.
+type clientSearchAPI interface {
+	SearchClientAccounts(ctx context.Context, q string) (*client.ClientAccounts, error)
+}
+
+// clientAccountAPI is what a client's page for the help desk needs.
+type clientAccountAPI interface {
+	GetClientAccount(ctx context.Context, id string) (*client.ClientAccountDetail, error)
+}
+
+// temporaryAccessAPI is what issuing a temporary access code needs.
+type temporaryAccessAPI interface {
+	IssueTemporaryAccess(ctx context.Context, id, reason string, lifetime time.Duration, reauth client.Reauth) (*client.TemporaryAccess, error)
+}
+
+// resetAPI is what the help desk's reset of a client's 2FA needs.
+type resetAPI interface {
+	ResetClientTwoFactor(ctx context.Context, id, reason string, reauth client.Reauth) (*client.SecurityStatus, error)
 }
 
 // Connector returns a portal client for an address as the person typed it;

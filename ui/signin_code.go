@@ -42,10 +42,12 @@ type codeSignInNext struct {
 // password step answered challenge.
 func newCodeSignInScreen(e *env, c *client.Client, username string, challenge *client.MFAChallenge, next codeSignInNext) *codeSignInScreen {
 	s := &codeSignInScreen{env: e, client: c, username: username, challenge: challenge, next: next, message: errorLine()}
-	s.input = newFactorInput(e,
-		"Open your authenticator app and enter the 6-digit code it shows for this portal.",
-		"Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.",
-		false, s.onSubmit)
+	s.input = newFactorInput(e, factorPrompts{
+		code:     "Open your authenticator app and enter the 6-digit code it shows for this portal.",
+		recovery: "Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.",
+		temporary: "Lost your phone and your recovery codes? Call the help desk: once they have checked who you are, " +
+			"they read you a temporary access code. Type it here; then the app helps you set up your new phone.",
+	}, false, s.onSubmit)
 	s.input.onSwitch = func() { s.message.SetText("") }
 	s.submit = &widget.Button{Text: "Sign in", Importance: widget.HighImportance, OnTapped: s.onSubmit}
 	s.back = &widget.Button{Text: "Back", OnTapped: func() { next.back(nil) }}
@@ -57,10 +59,7 @@ func newCodeSignInScreen(e *env, c *client.Client, username string, challenge *c
 	}
 	s.box = column(
 		heading("Enter your code"),
-		s.input.prompt,
-		s.input.code,
-		s.input.recovery,
-		container.NewHBox(s.input.toggle),
+		s.input.box(),
 		container.NewHBox(s.submit, s.back, s.sender.activity),
 		s.sender.countdown.label,
 		s.message,

@@ -30,6 +30,9 @@ type flow struct {
 	// saved is the keyring's answer about a saved sign-in, asked first
 	// thing (askKeyring).
 	saved <-chan savedSignIn
+	// helpDeskQuery is the help desk's last search, kept for coming back
+	// to it from a client's page.
+	helpDeskQuery string
 	// last is the portal client made last, signed in or not, for the
 	// support details; set from background calls.
 	last atomic.Pointer[client.Client]
@@ -234,6 +237,10 @@ func (f *flow) finishSignIn(s signedIn) {
 	f.account.set(accountState{client: s.client, username: s.username, info: &account, twoFactor: s.twoFactor})
 	f.prefs.rememberPortal(portal)
 	f.prefs.setUsername(portal, s.username)
+	if s.session != nil && s.session.Next == client.NextReplaceAuthenticator {
+		f.toNewPhone()
+		return
+	}
 	f.toHome()
 }
 

@@ -122,7 +122,11 @@ func (s supportInfo) text() string {
 	default:
 		line("Two-factor", "Disabled")
 	}
-	line("Article step", fmt.Sprintf("%d of %d", s.step, len(articleSteps)))
+	if s.step == 0 {
+		line("Article step", "none (help-desk screens)")
+	} else {
+		line("Article step", fmt.Sprintf("%d of %d", s.step, len(articleSteps)))
+	}
 	if !s.remember {
 		line("Keyring", "not available; sign-in not remembered")
 	} else if s.keyringNote != "" {
