@@ -91,7 +91,12 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, _ := url.Parse(base)
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		// NormalizeAddress only returns addresses that parse; should that
+		// ever break, refuse the address rather than call a nil URL.
+		return nil, fmt.Errorf("%w: %q cannot be read back as a web address", ErrInvalidAddress, addr)
+	}
 	transport := opts.Transport
 	if transport == nil {
 		if transport, err = newTransport(opts.CAFile); err != nil {
