@@ -82,7 +82,7 @@ type errorBody struct {
 // portalError decodes a 4xx/5xx answer into its typed error.
 func (a answer) portalError() error {
 	var body errorBody
-	if a.checkJSON() != nil || json.Unmarshal(a.body, &body) != nil || body.Error == nil || body.Error.Code == "" {
+	if a.checkJSON() != nil || json.Unmarshal(a.body, &body) != nil || body.Error == nil || !isErrorCode(body.Error.Code) {
 		switch {
 		case a.status >= 500:
 			// A proxy's or server's own failure page: the portal is down.
@@ -96,7 +96,7 @@ func (a answer) portalError() error {
 	e := body.Error
 	ae := &APIError{
 		Status:            a.status,
-		Code:              printable(e.Code, 64),
+		Code:              e.Code,
 		Message:           printable(e.Message, 300),
 		RequestID:         a.requestID,
 		AttemptsRemaining: nonNegative(e.AttemptsRemaining),
@@ -114,6 +114,22 @@ func (a answer) portalError() error {
 		return ice
 	}
 	return ae
+}
+
+// isErrorCode reports whether code looks like one of the contract's stable
+// codes: lower-case words joined by underscores, at most 64 bytes. Anything
+// else (digits, spaces, a sentence) could be an echo of what was sent, and
+// the code goes into error text and support details.
+func isErrorCode(code string) bool {
+	if code == "" || len(code) > 64 || code[0] == '_' || code[len(code)-1] == '_' || strings.Contains(code, "__") {
+		return false
+	}
+	for _, r := range code {
+		if !(r >= 'a' && r <= 'z' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // maxRetryAfter bounds a Retry-After the client believes.
