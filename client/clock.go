@@ -77,6 +77,30 @@ func dateReading(h http.Header, sent, received time.Time) (ClockReading, bool) {
 	return readingFrom(t, time.Second, sent, received, false), true
 }
 
+// maxClockOffset bounds the clock offsets the client believes. It is wide
+// enough for a computer whose clock was reset to 1970, and far short of
+// the ±292 years where time.Duration saturates: a Date beyond it (year
+// 0001, year 9999) is a broken header, not a clock.
+const maxClockOffset = 100 * 8766 * time.Hour // 100 years of 365.25 days
+
+// answerTime is the portal's time when it answered: the answer's Date
+// header, or received (this computer's clock) when it has none or one
+// beyond maxClockOffset. Times the portal sends (an expiry, an HTTP-date
+// Retry-After) are on its clock and are compared with this.
+func answerTime(h http.Header, received time.Time) time.Time {
+	t, err := http.ParseTime(h.Get("Date"))
+	if err != nil || !plausibleOffset(received, t) {
+		return received
+	}
+	return t
+}
+
+// plausibleOffset reports whether local and portal, two readings of the
+// same moment, are within maxClockOffset of each other.
+func plausibleOffset(local, portal time.Time) bool {
+	return !portal.Before(local.Add(-maxClockOffset)) && !portal.After(local.Add(maxClockOffset))
+}
+
 // ClockOffset returns the latest estimate of this computer's time minus the
 // portal's, from the last response's Date header or the last MeasureClock,
 // and false when no answer has been seen yet.

@@ -19,7 +19,7 @@ type answer struct {
 	body      []byte
 	host      string
 	requestID string
-	// received is when the answer arrived, for an HTTP-date Retry-After.
+	// received is when the answer arrived (this computer's clock).
 	received time.Time
 }
 
@@ -75,7 +75,9 @@ type errorBody struct {
 		Message            string `json:"message"`
 		AttemptsRemaining  *int   `json:"attempts_remaining"`
 		ClockOffsetSeconds *int   `json:"clock_offset_seconds"`
-		RetryAfterSeconds  int    `json:"retry_after_seconds"`
+		// RetryAfterSeconds is read as text so that a number too large
+		// for an int is the capped wait, as in the header.
+		RetryAfterSeconds json.Number `json:"retry_after_seconds"`
 	} `json:"error"`
 }
 
@@ -86,9 +88,9 @@ func (a answer) portalError() error {
 		switch {
 		case a.status >= 500:
 			// A proxy's or server's own failure page: the portal is down.
-			return &APIError{Status: a.status, RequestID: a.requestID, RetryAfter: a.retryAfter(0)}
+			return &APIError{Status: a.status, RequestID: a.requestID, RetryAfter: a.retryAfter("")}
 		case a.status == http.StatusTooManyRequests:
-			ae := &APIError{Status: a.status, Code: "rate_limited", RequestID: a.requestID, RetryAfter: a.retryAfter(0)}
+			ae := &APIError{Status: a.status, Code: "rate_limited", RequestID: a.requestID, RetryAfter: a.retryAfter("")}
 			return &RateLimitError{RetryAfter: ae.RetryAfter, APIError: ae}
 		}
 		return a.notPortal(fmt.Sprintf("it answered HTTP %d without the portal's error form", a.status), nil)
@@ -136,35 +138,60 @@ func isErrorCode(code string) bool {
 const maxRetryAfter = 24 * time.Hour
 
 // retryAfter is the Retry-After header (seconds or an HTTP-date), else
-// bodySeconds, else 0.
-func (a answer) retryAfter(bodySeconds int) time.Duration {
-	d := parseRetryAfter(a.header.Get("Retry-After"), a.received)
-	if d == 0 && bodySeconds > 0 {
-		d = time.Duration(min(bodySeconds, int(maxRetryAfter/time.Second))) * time.Second
+// the body's retry_after_seconds, else 0.
+func (a answer) retryAfter(bodySeconds json.Number) time.Duration {
+	d := parseRetryAfter(a.header.Get("Retry-After"), answerTime(a.header, a.received))
+	if d == 0 {
+		d = parseDelaySeconds(string(bodySeconds))
 	}
 	return d
 }
 
-// parseRetryAfter reads a Retry-After value relative to now; 0 when absent
-// or unreadable, capped at maxRetryAfter.
+// parseRetryAfter reads a Retry-After value: delay-seconds, or an
+// HTTP-date read against now, which must be the portal's time (the
+// answer's Date) since the date is on the portal's clock. It is 0 when
+// absent, unreadable or past, and at most maxRetryAfter.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	var d time.Duration
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n <= 0 {
-			return 0
-		}
-		if n > int64(maxRetryAfter/time.Second) {
-			return maxRetryAfter
-		}
-		d = time.Duration(n) * time.Second
-	} else if t, err := http.ParseTime(v); err == nil {
-		d = t.Sub(now).Round(time.Second)
+	if isDigits(v) {
+		return parseDelaySeconds(v)
 	}
-	return min(max(d, 0), maxRetryAfter)
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0
+	}
+	// Compared before subtracting: Sub saturates, and a date far
+	// beyond the cap is the cap.
+	if t.After(now.Add(maxRetryAfter)) {
+		return maxRetryAfter
+	}
+	return max(t.Sub(now).Round(time.Second), 0)
+}
+
+// parseDelaySeconds reads delay-seconds (digits only) as a wait of at most
+// maxRetryAfter: a number too large for any integer is the cap too, like
+// any other number above it.
+func parseDelaySeconds(v string) time.Duration {
+	if !isDigits(v) {
+		return 0
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil || n > uint64(maxRetryAfter/time.Second) {
+		return maxRetryAfter // only a range error is possible here
+	}
+	return time.Duration(n) * time.Second
+}
+
+func isDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (a answer) notPortal(detail string, err error) *NetworkError {

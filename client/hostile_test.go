@@ -51,3 +51,24 @@ func TestAnErrorCodeThatIsNotACodeIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// Given a portal whose clock is 2 h ahead and that asks, as an HTTP-date,
+// for a retry one second after its own Date, a GET is retried (the wait is
+// a second, not two hours).
+func TestRetryAfterDateOnThePortalsClock(t *testing.T) {
+	t.Parallel()
+	s := newStage(t, func(w http.ResponseWriter, r *http.Request) {
+		portal := time.Now().Add(2 * time.Hour).UTC()
+		w.Header().Set("Date", portal.Format(http.TimeFormat))
+		w.Header().Set("Retry-After", portal.Add(time.Second).Format(http.TimeFormat))
+		jsonAnswer(w, 503, `{"error":{"code":"unavailable","message":"m"}}`)
+	})
+	c := newTestClient(t, s.URL, 5*time.Second)
+	_, err := c.GetTime(context.Background())
+	if !errors.Is(err, client.ErrServerError) {
+		t.Fatalf("err = %v, want ErrServerError", err)
+	}
+	if n := s.count(); n < 2 {
+		t.Fatalf("%d attempts: the Retry-After date was read against this computer's clock", n)
+	}
+}

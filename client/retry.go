@@ -61,7 +61,7 @@ func transientNetworkError(err error) bool {
 // Retry-After when it has one (0 means resty's backoff), or stop when it
 // asks for more than maxRetryWait.
 func retryAfter(_ *resty.Client, resp *resty.Response) (time.Duration, error) {
-	d := parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
+	d := parseRetryAfter(resp.Header().Get("Retry-After"), answerTime(resp.Header(), resp.ReceivedAt()))
 	if d > maxRetryWait {
 		return 0, errRetryAfterTooLong
 	}
