@@ -31,6 +31,12 @@ import (
 const (
 	// DefaultTimeout bounds each attempt of a request, answer body included.
 	DefaultTimeout = 10 * time.Second
+	// callTimeoutFactor sets the default cap on a whole call, retries and
+	// their waits included: twice the attempt's timeout (20 s by
+	// default), so a person never waits more than that for one answer,
+	// while a GET can still make a quick retry after a dropped
+	// connection or a short 503.
+	callTimeoutFactor = 2
 	// MaxResponseBytes caps an answer's body; a larger one is an error.
 	MaxResponseBytes = 1 << 20
 	// getRetries is how many times a GET is tried again after a network
@@ -56,6 +62,11 @@ type Options struct {
 	Version string
 	// Timeout bounds each attempt of a request; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// CallTimeout bounds a whole call: every attempt of a GET and the
+	// waits between them. 0 means twice Timeout (20 s by default); it is
+	// never less than Timeout. A retry is only made when its wait leaves
+	// time for the attempt; otherwise the last answer is returned.
+	CallTimeout time.Duration
 	// CAFile names a PEM file of extra certificate authorities, trusted
 	// besides the system's, for a branded portal on a private CA.
 	CAFile string
@@ -72,6 +83,7 @@ type Client struct {
 	base   string // normalized portal address, e.g. https://x.example.com/portal
 	host   string
 	rc     *resty.Client
+	limit  time.Duration // the whole call's cap, Options.CallTimeout
 	log    *slog.Logger
 	clock  clock
 	mu     sync.Mutex
@@ -107,6 +119,11 @@ func New(opts Options) (*Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	limit := opts.CallTimeout
+	if limit <= 0 {
+		limit = callTimeoutFactor * timeout
+	}
+	limit = max(limit, timeout)
 	version := opts.Version
 	if version == "" {
 		version = "dev"
@@ -133,7 +150,7 @@ func New(opts Options) (*Client, error) {
 		SetRetryMaxWaitTime(maxRetryWait).
 		SetRetryAfter(retryAfter).
 		AddRetryCondition(shouldRetry)
-	return &Client{base: base, host: u.Host, rc: rc, log: logger}, nil
+	return &Client{base: base, host: u.Host, rc: rc, limit: limit, log: logger}, nil
 }
 
 // newTransport is the default transport with the system's roots plus
@@ -222,6 +239,10 @@ type callInfo struct {
 // call sends one API request and decodes its answer into out (nil for a
 // 204 answer). body, when not nil, is sent as JSON.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body any, out validator) (callInfo, error) {
+	// One deadline for every attempt and wait; retryAfter reads it to
+	// decide whether another attempt still fits.
+	ctx, cancel := context.WithTimeout(ctx, c.limit)
+	defer cancel()
 	requestID := newRequestID()
 	r := c.rc.R().SetContext(ctx).SetHeader("X-Request-ID", requestID)
 	if token := c.Token(); token != "" {
@@ -239,7 +260,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	}
 	start := time.Now()
 	resp, err := r.Execute(method, c.base+apiPrefix+path)
-	if err != nil && !errors.Is(err, errRetryAfterTooLong) {
+	if err != nil && !errors.Is(err, errStopRetrying) {
 		err = c.transportError(ctx, err, requestID)
 		c.record(requestID, err)
 		c.log.Debug("portal request failed", "method", method, "path", path, "request_id", requestID,

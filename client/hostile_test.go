@@ -72,3 +72,43 @@ func TestRetryAfterDateOnThePortalsClock(t *testing.T) {
 		t.Fatalf("%d attempts: the Retry-After date was read against this computer's clock", n)
 	}
 }
+
+// Given a portal that answers 503 Retry-After: 1 only after 0.95 s, a GET
+// takes at most the whole call's cap (twice the 2 s timeout by default,
+// or CallTimeout), retries and their waits included, and ends with the
+// portal's answer rather than a timeout. Without the cap it took 4
+// attempts and 6.8 s.
+func TestTheWholeCallIsCapped(t *testing.T) {
+	t.Parallel()
+	slow503 := func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(950 * time.Millisecond)
+		w.Header().Set("Retry-After", "1")
+		jsonAnswer(w, 503, `{"error":{"code":"unavailable","message":"m"}}`)
+	}
+	for name, tc := range map[string]struct {
+		callTimeout, limit time.Duration
+		attempts           int
+	}{
+		"default cap": {0, 4 * time.Second, 2},
+		"CallTimeout": {1500 * time.Millisecond, 1500 * time.Millisecond, 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newStage(t, slow503)
+			c, err := client.New(client.Options{Address: s.URL, Timeout: 2 * time.Second, CallTimeout: tc.callTimeout})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = c.GetSecurity(context.Background())
+			took := time.Since(start)
+			var ae *client.APIError
+			if !errors.As(err, &ae) || ae.Status != 503 {
+				t.Fatalf("err = %v, want the portal's 503", err)
+			}
+			if took > tc.limit+300*time.Millisecond || s.count() != tc.attempts {
+				t.Fatalf("%d attempts in %v; want %d within %v", s.count(), took, tc.attempts, tc.limit)
+			}
+		})
+	}
+}
