@@ -271,10 +271,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	if id := resp.Header().Get("X-Request-ID"); id != "" {
 		requestID = printable(id, 64)
 	}
-	if reading, ok := dateReading(resp.Header(), info.sent, info.received); ok {
-		c.clock.set(reading)
-	}
-	err = decode(answer{
+	own, err := decode(answer{
 		status:    resp.StatusCode(),
 		header:    resp.Header(),
 		body:      resp.Body(),
@@ -282,6 +279,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		requestID: requestID,
 		received:  info.received,
 	}, out)
+	if reading, ok := dateReading(resp.Header(), info.sent, info.received); ok && own {
+		c.clock.set(reading)
+	}
 	c.record(requestID, err)
 	c.log.Debug("portal request", "method", method, "path", path, "status", resp.StatusCode(),
 		"request_id", requestID, "attempts", resp.Request.Attempt, "duration", time.Since(start))

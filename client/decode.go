@@ -23,36 +23,41 @@ type answer struct {
 	received time.Time
 }
 
-// validator is a decoded answer that can check what the contract requires.
-type validator interface{ validate() error }
+// validator is a decoded answer that can check what the contract
+// requires; a is the answer it came in, for the times to compare with.
+type validator interface{ validate(a answer) error }
 
 // decode turns a into out (nil when the call answers 204) or into the typed
-// error it stands for. It never panics on any input.
-func decode(a answer, out validator) error {
+// error it stands for. It never panics on any input. own reports whether a
+// is the portal's own answer, one the contract describes: a valid result,
+// the 204 of a call without one, or the JSON error form. Only such an
+// answer's Date is believed; a captive portal's page, a redirect or a
+// proxy's error page comes from another clock.
+func decode(a answer, out validator) (own bool, err error) {
 	switch {
 	case a.status >= 200 && a.status < 300:
 		if out == nil {
-			return nil
+			return a.status == http.StatusNoContent, nil
 		}
 		if a.status == http.StatusNoContent {
-			return a.notPortal("the answer is empty", nil)
+			return false, a.notPortal("the answer is empty", nil)
 		}
 		if err := a.checkJSON(); err != nil {
-			return err
+			return false, err
 		}
 		if err := json.Unmarshal(a.body, out); err != nil {
-			return a.notPortal("the answer is not the JSON the portal sends", err)
+			return false, a.notPortal("the answer is not the JSON the portal sends", err)
 		}
-		if err := out.validate(); err != nil {
-			return a.notPortal(err.Error(), nil)
+		if err := out.validate(a); err != nil {
+			return false, a.notPortal(err.Error(), nil)
 		}
-		return nil
+		return true, nil
 	case a.status >= 300 && a.status < 400:
-		return a.notPortal(fmt.Sprintf("it answered with a redirect (HTTP %d)", a.status), nil)
+		return false, a.notPortal(fmt.Sprintf("it answered with a redirect (HTTP %d)", a.status), nil)
 	case a.status >= 400 && a.status < 600:
 		return a.portalError()
 	}
-	return a.notPortal(fmt.Sprintf("it answered with HTTP status %d", a.status), nil)
+	return false, a.notPortal(fmt.Sprintf("it answered with HTTP status %d", a.status), nil)
 }
 
 // checkJSON insists on a JSON content type.
@@ -81,19 +86,20 @@ type errorBody struct {
 	} `json:"error"`
 }
 
-// portalError decodes a 4xx/5xx answer into its typed error.
-func (a answer) portalError() error {
+// portalError decodes a 4xx/5xx answer into its typed error; own is true
+// when it holds the contract's error form.
+func (a answer) portalError() (own bool, err error) {
 	var body errorBody
 	if a.checkJSON() != nil || json.Unmarshal(a.body, &body) != nil || body.Error == nil || !isErrorCode(body.Error.Code) {
 		switch {
 		case a.status >= 500:
 			// A proxy's or server's own failure page: the portal is down.
-			return &APIError{Status: a.status, RequestID: a.requestID, RetryAfter: a.retryAfter("")}
+			return false, &APIError{Status: a.status, RequestID: a.requestID, RetryAfter: a.retryAfter("")}
 		case a.status == http.StatusTooManyRequests:
 			ae := &APIError{Status: a.status, Code: "rate_limited", RequestID: a.requestID, RetryAfter: a.retryAfter("")}
-			return &RateLimitError{RetryAfter: ae.RetryAfter, APIError: ae}
+			return false, &RateLimitError{RetryAfter: ae.RetryAfter, APIError: ae}
 		}
-		return a.notPortal(fmt.Sprintf("it answered HTTP %d without the portal's error form", a.status), nil)
+		return false, a.notPortal(fmt.Sprintf("it answered HTTP %d without the portal's error form", a.status), nil)
 	}
 	e := body.Error
 	ae := &APIError{
@@ -106,16 +112,16 @@ func (a answer) portalError() error {
 	}
 	switch {
 	case ae.Code == "rate_limited" || a.status == http.StatusTooManyRequests:
-		return &RateLimitError{RetryAfter: ae.RetryAfter, APIError: ae}
+		return true, &RateLimitError{RetryAfter: ae.RetryAfter, APIError: ae}
 	case ae.Code == "invalid_code":
 		ice := &InvalidCodeError{AttemptsRemaining: ae.AttemptsRemaining, APIError: ae}
 		if s := e.ClockOffsetSeconds; s != nil && *s > -100000 && *s < 100000 {
 			d := time.Duration(*s) * time.Second
 			ice.ClockOffset = &d
 		}
-		return ice
+		return true, ice
 	}
-	return ae
+	return true, ae
 }
 
 // isErrorCode reports whether code looks like one of the contract's stable

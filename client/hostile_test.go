@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,5 +111,116 @@ func TestTheWholeCallIsCapped(t *testing.T) {
 				t.Fatalf("%d attempts in %v; want %d within %v", s.count(), took, tc.attempts, tc.limit)
 			}
 		})
+	}
+}
+
+// dated answers with the Date header the handler sets; offset moves the
+// Date away from this computer's clock.
+func dated(offset time.Duration, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", time.Now().Add(offset).UTC().Format(http.TimeFormat))
+		h(w, r)
+	}
+}
+
+// Given a client that has read the portal's clock from a proper answer,
+// answers that are not the portal's own (a captive portal's page, a
+// redirect, a proxy's 502), with a Date 3 h off, do not move it.
+func TestClockIgnoresAnswersThatAreNotThePortals(t *testing.T) {
+	t.Parallel()
+	const off = 3 * time.Hour
+	for name, h := range map[string]http.HandlerFunc{
+		"captive portal page": textAnswer("text/html", "<html><body>Sign in to the hotel Wi-Fi</body></html>"),
+		"redirect": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "https://wifi.example/login", http.StatusFound)
+		},
+		"proxy's 502": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadGateway)
+		},
+		"truncated JSON": func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{"status":"o`) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			hostile := false
+			var mu sync.Mutex
+			s := newStage(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				defer mu.Unlock()
+				if hostile {
+					dated(off, h)(w, r)
+					return
+				}
+				dated(0, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{"status":"ok"}`) })(w, r)
+			})
+			c := newTestClient(t, s.URL, 2*time.Second)
+			if _, err := c.GetHealth(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			before, ok := c.ClockOffset()
+			if !ok || before.Abs() > 2*time.Second {
+				t.Fatalf("offset %v, %v from a proper answer", before, ok)
+			}
+			mu.Lock()
+			hostile = true
+			mu.Unlock()
+			if _, err := c.GetHealth(context.Background()); err == nil {
+				t.Fatal("the hostile answer was accepted")
+			}
+			if after, _ := c.ClockOffset(); after != before {
+				t.Fatalf("ClockOffset moved from %v to %v", before, after)
+			}
+		})
+	}
+}
+
+// Given a precise reading through /time, a later answer with a stale Date
+// (a cache's, 3 h old) does not replace it.
+func TestClockKeepsThePreciseReading(t *testing.T) {
+	t.Parallel()
+	s := newStage(t, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/time") {
+			jsonAnswer(w, 200, `{"time":"`+time.Now().UTC().Format(time.RFC3339Nano)+`"}`)
+			return
+		}
+		dated(-3*time.Hour, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, `{"status":"ok"}`) })(w, r)
+	})
+	c := newTestClient(t, s.URL, 2*time.Second)
+	measured, err := c.MeasureClock(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetHealth(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := c.Clock(); r != measured {
+		t.Fatalf("Clock() = %+v after a stale Date; MeasureClock measured %+v", r, measured)
+	}
+}
+
+// A Date or a /time in year 0001 is not a clock: no reading, and no
+// offset of 2562047h (time.Duration's limit).
+func TestClockIgnoresImpossibleTimes(t *testing.T) {
+	t.Parallel()
+	year1 := time.Time{}
+	s := newStage(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", year1.Format(http.TimeFormat))
+		if strings.HasSuffix(r.URL.Path, "/time") {
+			jsonAnswer(w, 200, `{"time":"0001-01-01T00:00:01.5Z"}`)
+			return
+		}
+		jsonAnswer(w, 200, `{"status":"ok"}`)
+	})
+	c := newTestClient(t, s.URL, 2*time.Second)
+	if _, err := c.GetHealth(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if off, ok := c.ClockOffset(); ok {
+		t.Fatalf("ClockOffset = %v from a Date in year 1", off)
+	}
+	_, err := c.MeasureClock(context.Background())
+	wantNetworkError(t, err, client.KindNotPortal)
+	if off, ok := c.ClockOffset(); ok {
+		t.Fatalf("ClockOffset = %v from a /time in year 1", off)
 	}
 }

@@ -62,7 +62,7 @@ func TestRetryAfterSecondsInTheBody(t *testing.T) {
 		`{"error":{"code":"rate_limited","message":"m","retry_after_seconds":99999999999999999999}}`: maxRetryAfter,
 		`{"error":{"code":"rate_limited","message":"m","retry_after_seconds":-3}}`:                   0,
 	} {
-		err := decode(answer{status: 429, header: h, body: []byte(body), received: time.Now()}, nil)
+		_, err := decode(answer{status: 429, header: h, body: []byte(body), received: time.Now()}, nil)
 		rl, ok := err.(*RateLimitError)
 		if !ok || rl.RetryAfter != want || rl.Code != "rate_limited" {
 			t.Errorf("%s: %#v, want a RateLimitError of %v", body, err, want)

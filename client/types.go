@@ -25,7 +25,7 @@ type Account struct {
 	Company string `json:"company"`
 }
 
-func (a *Account) validate() error {
+func (a *Account) validate(answer) error {
 	if a.ID == "" || a.Username == "" {
 		return errors.New("the account has no id or username")
 	}
@@ -43,11 +43,11 @@ type Session struct {
 	Account Account `json:"account"`
 }
 
-func (s *Session) validate() error {
+func (s *Session) validate(ans answer) error {
 	if s.Token == "" || s.ExpiresAt.IsZero() {
 		return errors.New("the session has no token or expiry")
 	}
-	return s.Account.validate()
+	return s.Account.validate(ans)
 }
 
 // String describes the session without its token.
@@ -99,14 +99,14 @@ type loginAnswer struct {
 	MFAToken    string `json:"mfa_token"`
 }
 
-func (l *loginAnswer) validate() error {
+func (l *loginAnswer) validate(ans answer) error {
 	if l.MFARequired {
 		if l.MFAToken == "" || l.ExpiresAt.IsZero() {
 			return errors.New("the code challenge has no token or expiry")
 		}
 		return nil
 	}
-	return l.Session.validate()
+	return l.Session.validate(ans)
 }
 
 // TwoFactor is the account's two-factor state (schema TwoFactor).
@@ -122,7 +122,7 @@ type TwoFactor struct {
 	RecoveryCodesRemaining int `json:"recovery_codes_remaining"`
 }
 
-func (t *TwoFactor) validate() error {
+func (t *TwoFactor) validate(answer) error {
 	if t.RecoveryCodesRemaining < 0 {
 		return errors.New("negative recovery code count")
 	}
@@ -135,7 +135,7 @@ type SecurityStatus struct {
 	TwoFactor TwoFactor `json:"two_factor"`
 }
 
-func (s *SecurityStatus) validate() error { return s.TwoFactor.validate() }
+func (s *SecurityStatus) validate(ans answer) error { return s.TwoFactor.validate(ans) }
 
 // Enrollment is a pending authenticator with its shared secret (schema
 // Enrollment). Secret and OTPAuthURI are secret: String and LogValue leave
@@ -163,7 +163,7 @@ type Enrollment struct {
 
 // validate insists on the only TOTP settings every authenticator app
 // honours, so the app never shows a QR code a phone would read wrongly.
-func (e *Enrollment) validate() error {
+func (e *Enrollment) validate(answer) error {
 	switch {
 	case e.EnrollmentID == "" || e.Secret == "" || e.ExpiresAt.IsZero():
 		return errors.New("the enrollment has no id, secret or expiry")
@@ -202,7 +202,7 @@ type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
 }
 
-func (r *RecoveryCodes) validate() error {
+func (r *RecoveryCodes) validate(ans answer) error {
 	if len(r.RecoveryCodes) == 0 {
 		return errors.New("no recovery codes")
 	}
@@ -211,7 +211,7 @@ func (r *RecoveryCodes) validate() error {
 			return errors.New("an empty recovery code")
 		}
 	}
-	return r.TwoFactor.validate()
+	return r.TwoFactor.validate(ans)
 }
 
 // String describes the answer without the codes.
@@ -258,7 +258,7 @@ type SecurityEvents struct {
 	Events []SecurityEvent `json:"events"`
 }
 
-func (s *SecurityEvents) validate() error {
+func (s *SecurityEvents) validate(answer) error {
 	for _, e := range s.Events {
 		if e.Type == "" || e.At.IsZero() {
 			return errors.New("a security event has no type or time")
@@ -274,9 +274,12 @@ type PortalTime struct {
 	Time time.Time `json:"time"`
 }
 
-func (p *PortalTime) validate() error {
-	if p.Time.IsZero() {
+func (p *PortalTime) validate(ans answer) error {
+	switch {
+	case p.Time.IsZero():
 		return errors.New("no time")
+	case !plausibleOffset(ans.received, p.Time):
+		return errors.New("its clock reads an impossible time")
 	}
 	return nil
 }
@@ -287,7 +290,7 @@ type Health struct {
 	Status string `json:"status"`
 }
 
-func (h *Health) validate() error {
+func (h *Health) validate(answer) error {
 	if h.Status == "" {
 		return errors.New("no status")
 	}
