@@ -224,3 +224,105 @@ func TestClockIgnoresImpossibleTimes(t *testing.T) {
 		t.Fatalf("ClockOffset = %v from a /time in year 1", off)
 	}
 }
+
+// Given answers that lack what the contract requires, or hold what the
+// portal never sends, the client refuses them as not the portal's, rather
+// than reading them as "2FA off" or "healthy".
+func TestRequiredFields(t *testing.T) {
+	t.Parallel()
+	const tf = `"required":true,"configured":true,"configured_at":"2026-01-01T00:00:00Z"`
+	security := func(c *client.Client) error { _, err := c.GetSecurity(context.Background()); return err }
+	health := func(c *client.Client) error { _, err := c.GetHealth(context.Background()); return err }
+	codes := func(c *client.Client) error {
+		_, err := c.RegenerateRecoveryCodes(context.Background(), "123456")
+		return err
+	}
+	tenCodes := `"` + strings.TrimSuffix(strings.Repeat(`abcd-efgh-jkmn","`, 10), `","`) + `"`
+	for name, tc := range map[string]struct {
+		call func(*client.Client) error
+		body string
+	}{
+		"security {}":                  {security, `{}`},
+		"two_factor null":              {security, `{"two_factor":null}`},
+		"two_factor {}":                {security, `{"two_factor":{}}`},
+		"no configured_at":             {security, `{"two_factor":{"required":false,"configured":false,"recovery_codes_remaining":0}}`},
+		"required null":                {security, `{"two_factor":{"required":null,"configured":false,"configured_at":null,"recovery_codes_remaining":0}}`},
+		"999 recovery codes":           {security, `{"two_factor":{` + tf + `,"recovery_codes_remaining":999}}`},
+		"11 recovery codes":            {security, `{"two_factor":{` + tf + `,"recovery_codes_remaining":11}}`},
+		"negative recovery codes":      {security, `{"two_factor":{` + tf + `,"recovery_codes_remaining":-1}}`},
+		"health down":                  {health, `{"status":"down"}`},
+		"health without status":        {health, `{}`},
+		"new codes without two_factor": {codes, `{"recovery_codes":[` + tenCodes + `]}`},
+		"one new code":                 {codes, `{"two_factor":{` + tf + `,"recovery_codes_remaining":1},"recovery_codes":["abcd-efgh-jkmn"]}`},
+		"a new code of another form":   {codes, `{"two_factor":{` + tf + `,"recovery_codes_remaining":10},"recovery_codes":[` + strings.Replace(tenCodes, "abcd", "ABC0", 1) + `]}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newStage(t, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, tc.body) })
+			c := newTestClient(t, s.URL, 2*time.Second)
+			wantNetworkError(t, tc.call(c), client.KindNotPortal)
+		})
+	}
+	for name, tc := range map[string]struct {
+		call func(*client.Client) error
+		body string
+	}{
+		"2FA off":   {security, `{"two_factor":{"required":false,"configured":false,"configured_at":null,"recovery_codes_remaining":0}}`},
+		"2FA on":    {security, `{"two_factor":{` + tf + `,"recovery_codes_remaining":10}}`},
+		"healthy":   {health, `{"status":"ok","outbox":"waiting"}`},
+		"new codes": {codes, `{"two_factor":{` + tf + `,"recovery_codes_remaining":10},"recovery_codes":[` + tenCodes + `]}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newStage(t, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, tc.body) })
+			if err := tc.call(newTestClient(t, s.URL, 2*time.Second)); err != nil {
+				t.Fatalf("a proper answer was refused: %v", err)
+			}
+		})
+	}
+}
+
+// Given a portal whose clock is 3 h behind this computer's, a sign-in
+// whose expiry has passed on the portal's clock (its Date) is refused and
+// its token not kept; one that expires in an hour on the portal's clock,
+// though two hours ago on this computer's, is kept.
+func TestSignInThatHasAlreadyExpired(t *testing.T) {
+	t.Parallel()
+	const behind = -3 * time.Hour
+	session := func(expires time.Duration) string {
+		at := time.Now().Add(behind + expires).UTC().Format(time.RFC3339)
+		return `{"token":"tok","expires_at":"` + at + `","account":{"id":"a1","username":"u","name":"N","company":"C"}}`
+	}
+	for name, tc := range map[string]struct {
+		body string
+		ok   bool
+	}{
+		"session expired a minute ago":   {session(-time.Minute), false},
+		"session expiring in an hour":    {session(time.Hour), true},
+		"code step expired a minute ago": {`{"mfa_required":true,"mfa_token":"m","expires_at":"` + time.Now().Add(behind-time.Minute).UTC().Format(time.RFC3339) + `"}`, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newStage(t, dated(behind, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, tc.body) }))
+			c := newTestClient(t, s.URL, 2*time.Second)
+			_, err := c.Login(context.Background(), "u", "pw")
+			if tc.ok {
+				if err != nil || c.Token() != "tok" {
+					t.Fatalf("Login: %v, token kept: %v", err, c.Token() != "")
+				}
+				return
+			}
+			wantNetworkError(t, err, client.KindNotPortal)
+			if c.Token() != "" {
+				t.Fatal("the expired session's token was kept")
+			}
+		})
+	}
+	s := newStage(t, dated(behind, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 200, session(-time.Second)) }))
+	c := newTestClient(t, s.URL, 2*time.Second)
+	_, err := c.LoginMFA(context.Background(), "m", client.TOTPCode("123456"))
+	wantNetworkError(t, err, client.KindNotPortal)
+	if c.Token() != "" {
+		t.Fatal("the expired session's token was kept")
+	}
+}

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,10 +45,19 @@ type Session struct {
 }
 
 func (s *Session) validate(ans answer) error {
-	if s.Token == "" || s.ExpiresAt.IsZero() {
+	switch {
+	case s.Token == "" || s.ExpiresAt.IsZero():
 		return errors.New("the session has no token or expiry")
+	case expired(s.ExpiresAt, ans):
+		return errors.New("the session it gave has already expired")
 	}
 	return s.Account.validate(ans)
+}
+
+// expired reports whether t, a time on the portal's clock, has passed when
+// the portal answered (its Date; see answerTime).
+func expired(t time.Time, ans answer) bool {
+	return !t.After(answerTime(ans.header, ans.received))
 }
 
 // String describes the session without its token.
@@ -101,8 +111,11 @@ type loginAnswer struct {
 
 func (l *loginAnswer) validate(ans answer) error {
 	if l.MFARequired {
-		if l.MFAToken == "" || l.ExpiresAt.IsZero() {
+		switch {
+		case l.MFAToken == "" || l.ExpiresAt.IsZero():
 			return errors.New("the code challenge has no token or expiry")
+		case expired(l.ExpiresAt, ans):
+			return errors.New("the code challenge it gave has already expired")
 		}
 		return nil
 	}
@@ -122,9 +135,36 @@ type TwoFactor struct {
 	RecoveryCodesRemaining int `json:"recovery_codes_remaining"`
 }
 
+// maxRecoveryCodes is how many recovery codes a set holds (schema
+// RecoveryCodesIssued); more left than that is not a portal's count.
+const maxRecoveryCodes = 10
+
 func (t *TwoFactor) validate(answer) error {
-	if t.RecoveryCodesRemaining < 0 {
-		return errors.New("negative recovery code count")
+	if t.RecoveryCodesRemaining < 0 || t.RecoveryCodesRemaining > maxRecoveryCodes {
+		return fmt.Errorf("it counts %d recovery codes left (a set holds %d)", t.RecoveryCodesRemaining, maxRecoveryCodes)
+	}
+	return nil
+}
+
+// twoFactorKeys are the fields of schema TwoFactor that an answer must
+// hold: decoding alone would read a missing one as false or 0, and a
+// status with none at all as "2FA off". configured_at may be null.
+var twoFactorKeys = []string{"required", "configured", "configured_at", "recovery_codes_remaining"}
+
+// checkTwoFactorPresent insists that the answer body has a two_factor
+// object holding every field of twoFactorKeys, none null but configured_at.
+func checkTwoFactorPresent(body []byte) error {
+	var w struct {
+		TwoFactor map[string]json.RawMessage `json:"two_factor"`
+	}
+	if err := json.Unmarshal(body, &w); err != nil || w.TwoFactor == nil {
+		return errors.New("the answer has no two_factor status")
+	}
+	for _, k := range twoFactorKeys {
+		v, ok := w.TwoFactor[k]
+		if !ok || (k != "configured_at" && string(v) == "null") {
+			return fmt.Errorf("the two_factor status has no %s", k)
+		}
 	}
 	return nil
 }
@@ -135,7 +175,12 @@ type SecurityStatus struct {
 	TwoFactor TwoFactor `json:"two_factor"`
 }
 
-func (s *SecurityStatus) validate(ans answer) error { return s.TwoFactor.validate(ans) }
+func (s *SecurityStatus) validate(ans answer) error {
+	if err := checkTwoFactorPresent(ans.body); err != nil {
+		return err
+	}
+	return s.TwoFactor.validate(ans)
+}
 
 // Enrollment is a pending authenticator with its shared secret (schema
 // Enrollment). Secret and OTPAuthURI are secret: String and LogValue leave
@@ -203,15 +248,39 @@ type RecoveryCodes struct {
 }
 
 func (r *RecoveryCodes) validate(ans answer) error {
-	if len(r.RecoveryCodes) == 0 {
-		return errors.New("no recovery codes")
+	if len(r.RecoveryCodes) != maxRecoveryCodes {
+		return fmt.Errorf("it gave %d recovery codes instead of a set of %d", len(r.RecoveryCodes), maxRecoveryCodes)
 	}
 	for _, c := range r.RecoveryCodes {
-		if c == "" {
-			return errors.New("an empty recovery code")
+		if !isRecoveryCode(c) {
+			// Not quoted: it may be a real code.
+			return errors.New("a recovery code is not of the form xxxx-xxxx-xxxx")
 		}
 	}
+	if err := checkTwoFactorPresent(ans.body); err != nil {
+		return err
+	}
 	return r.TwoFactor.validate(ans)
+}
+
+// isRecoveryCode reports whether c is written as the portal issues codes:
+// three groups of 4 from the alphabet without 0, 1, i, l and o.
+func isRecoveryCode(c string) bool {
+	if len(c) != 14 {
+		return false
+	}
+	for i := range len(c) {
+		b := c[i]
+		switch {
+		case i == 4 || i == 9:
+			if b != '-' {
+				return false
+			}
+		case !(b >= '2' && b <= '9' || b >= 'a' && b <= 'z') || b == 'i' || b == 'l' || b == 'o':
+			return false
+		}
+	}
+	return true
 }
 
 // String describes the answer without the codes.
@@ -286,13 +355,14 @@ func (p *PortalTime) validate(ans answer) error {
 
 // Health is the portal's liveness answer (schema Health).
 type Health struct {
-	// Status is "ok".
+	// Status is "ok"; any other is refused as not the portal's answer.
 	Status string `json:"status"`
 }
 
 func (h *Health) validate(answer) error {
-	if h.Status == "" {
-		return errors.New("no status")
+	if h.Status != "ok" {
+		// The contract's only status: a portal that is down answers 503.
+		return errors.New("it does not say it is ok")
 	}
 	return nil
 }
