@@ -326,3 +326,75 @@ func TestSignInThatHasAlreadyExpired(t *testing.T) {
 		t.Fatal("the expired session's token was kept")
 	}
 }
+
+// Given an enrollment answer whose otpauth URI (the QR code) disagrees with
+// its fields, or either with the contract (SHA1, 6 digits, 30 s, a 160-bit
+// secret, label ISSUER:ACCOUNT), the client refuses it: the QR code and
+// the key shown as text must be the same authenticator.
+func TestEnrollmentURIMustAgreeWithTheFields(t *testing.T) {
+	t.Parallel()
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	const label = "Online%20Data%20Storage%20UK:reseller%40example.com"
+	const params = "&issuer=Online%20Data%20Storage%20UK&algorithm=SHA1&digits=6&period=30"
+	enrollment := func(fields, uri string) string {
+		expires := time.Now().Add(10 * time.Minute).UTC().Format(time.RFC3339)
+		return `{"enrollment_id":"e1","otpauth_uri":"` + uri + `","expires_at":"` + expires + `",` + fields + `}`
+	}
+	const fields = `"secret":"` + secret + `","issuer":"Online Data Storage UK","account_name":"reseller@example.com","algorithm":"SHA1","digits":6,"period":30`
+	good := "otpauth://totp/" + label + "?secret=" + secret + params
+	refused := map[string]string{
+		"SHA256 and 8 digits in the URI": enrollment(fields, strings.Replace(strings.Replace(good, "SHA1", "SHA256", 1), "digits=6", "digits=8", 1)),
+		"period 60 in the URI":           enrollment(fields, strings.Replace(good, "period=30", "period=60", 1)),
+		"secret AB":                      enrollment(strings.Replace(fields, secret, "AB", 1), strings.Replace(good, secret, "AB", 1)),
+		"secret of 33 characters":        enrollment(strings.Replace(fields, secret, secret+"A", 1), strings.Replace(good, secret, secret+"A", 1)),
+		"padded secret":                  enrollment(strings.Replace(fields, secret, secret+"====", 1), strings.Replace(good, secret, secret+"====", 1)),
+		"another secret in the URI":      enrollment(fields, strings.Replace(good, secret, "A"+secret[1:], 1)),
+		"lower-case secret in the URI":   enrollment(fields, strings.Replace(good, secret, strings.ToLower(secret), 1)),
+		"no secret in the URI":           enrollment(fields, strings.Replace(good, "secret="+secret, "x=1", 1)),
+		"two secrets in the URI":         enrollment(fields, good+"&secret=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+		"another issuer parameter":       enrollment(fields, strings.Replace(good, "issuer=Online", "issuer=Evil", 1)),
+		"no issuer parameter":            enrollment(fields, strings.Replace(good, "&issuer=Online%20Data%20Storage%20UK", "", 1)),
+		"another issuer in the label":    enrollment(fields, strings.Replace(good, "totp/Online", "totp/Evil", 1)),
+		"another account in the label":   enrollment(fields, strings.Replace(good, "reseller%40", "someone%40", 1)),
+		"label without issuer":           enrollment(fields, strings.Replace(good, "Online%20Data%20Storage%20UK:", "", 1)),
+		"two colons in the label":        enrollment(fields, strings.Replace(good, ":reseller", ":x:reseller", 1)),
+		"a HOTP URI":                     enrollment(fields, strings.Replace(good, "totp", "hotp", 1)),
+		"a fragment":                     enrollment(fields, good+"#x"),
+		"fields say SHA256":              enrollment(strings.Replace(fields, `"SHA1"`, `"SHA256"`, 1), good),
+		"fields say 8 digits":            enrollment(strings.Replace(fields, `"digits":6`, `"digits":8`, 1), good),
+		"issuer with a colon":            enrollment(strings.Replace(fields, `"Online Data Storage UK"`, `"Online:Data"`, 1), strings.ReplaceAll(good, "Online%20Data%20Storage%20UK", "Online%3AData")),
+		"already expired":                strings.Replace(enrollment(fields, good), time.Now().Add(10*time.Minute).UTC().Format(time.RFC3339), time.Now().Add(-time.Minute).UTC().Format(time.RFC3339), 1),
+	}
+	accepted := map[string]string{
+		"the portal's URI":            enrollment(fields, good),
+		"URI without the defaults":    enrollment(fields, "otpauth://totp/"+label+"?secret="+secret+"&issuer=Online%20Data%20Storage%20UK"),
+		"parameters in another order": enrollment(fields, "otpauth://totp/"+label+"?issuer=Online%20Data%20Storage%20UK&period=30&digits=6&algorithm=SHA1&secret="+secret),
+	}
+	run := func(body string, ok bool) func(t *testing.T) {
+		return func(t *testing.T) {
+			t.Parallel()
+			s := newStage(t, func(w http.ResponseWriter, r *http.Request) { jsonAnswer(w, 201, body) })
+			c := newTestClient(t, s.URL, 2*time.Second)
+			e, err := c.StartTOTPEnrollment(context.Background(), false, "")
+			if ok {
+				if err != nil {
+					t.Fatalf("a proper enrollment was refused: %v", err)
+				}
+				return
+			}
+			wantNetworkError(t, err, client.KindNotPortal)
+			if e != nil {
+				t.Fatal("an enrollment came back with the error")
+			}
+			if strings.Contains(err.Error(), secret[:8]) || strings.Contains(err.Error(), "AAAAAAAA") {
+				t.Fatalf("the error quotes the secret: %q", err.Error())
+			}
+		}
+	}
+	for name, body := range refused {
+		t.Run(name, run(body, false))
+	}
+	for name, body := range accepted {
+		t.Run(name, run(body, true))
+	}
+}

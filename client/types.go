@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -197,7 +198,9 @@ type Enrollment struct {
 	Issuer string `json:"issuer"`
 	// AccountName is the account as the authenticator shows it.
 	AccountName string `json:"account_name"`
-	// Algorithm, Digits and Period are always SHA1, 6 and 30 (checked).
+	// Algorithm, Digits and Period are always SHA1, 6 and 30 (checked,
+	// as is that OTPAuthURI names the same secret, issuer, account and
+	// settings).
 	Algorithm string `json:"algorithm"`
 	Digits    int    `json:"digits"`
 	Period    int    `json:"period"`
@@ -206,23 +209,83 @@ type Enrollment struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
+// secretLength is the length of a 160-bit secret in unpadded base32.
+const secretLength = 32
+
 // validate insists on the only TOTP settings every authenticator app
-// honours, so the app never shows a QR code a phone would read wrongly.
-func (e *Enrollment) validate(answer) error {
+// honours, and on an otpauth URI that says what the fields say, so the app
+// never shows a QR code a phone would read wrongly, or one that is another
+// authenticator than the key shown as text. Errors never quote the secret.
+func (e *Enrollment) validate(ans answer) error {
 	switch {
 	case e.EnrollmentID == "" || e.Secret == "" || e.ExpiresAt.IsZero():
 		return errors.New("the enrollment has no id, secret or expiry")
-	case !strings.HasPrefix(e.OTPAuthURI, "otpauth://totp/"):
-		return errors.New("the enrollment's otpauth URI is not a TOTP URI")
 	case strings.ToUpper(e.Algorithm) != "SHA1" || e.Digits != 6 || e.Period != 30:
-		return fmt.Errorf("the enrollment uses unsupported TOTP settings (%.10s, %d digits, %d s)", e.Algorithm, e.Digits, e.Period)
+		return fmt.Errorf("the enrollment uses unsupported TOTP settings (%s, %d digits, %d s)", printable(e.Algorithm, 10), e.Digits, e.Period)
+	case len(e.Secret) != secretLength || strings.Trim(e.Secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "":
+		return errors.New("the shared secret is not 160 bits of unpadded base32")
+	case !isLabelPart(e.Issuer) || !isLabelPart(e.AccountName):
+		return errors.New("the enrollment's issuer or account name is empty or holds a colon")
+	case expired(e.ExpiresAt, ans):
+		return errors.New("the shared secret it gave has already expired")
 	}
-	for _, r := range e.Secret {
-		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
-			return errors.New("the shared secret is not base32")
+	return e.checkURI()
+}
+
+// checkURI reads OTPAuthURI as an authenticator app does and insists that
+// it names the same secret, issuer and account as the fields, with the
+// contract's settings where it names any.
+func (e *Enrollment) checkURI() error {
+	rest, ok := strings.CutPrefix(e.OTPAuthURI, "otpauth://totp/")
+	switch {
+	case !ok:
+		return errors.New("the enrollment's otpauth URI is not a TOTP URI")
+	case strings.ContainsAny(rest, "#+/ "):
+		// Apps differ on '+' (a space or a plus) and on a fragment or a
+		// second path segment; the contract percent-encodes all of them.
+		return errors.New("the enrollment's otpauth URI holds characters authenticator apps read differently")
+	}
+	label, rawQuery, _ := strings.Cut(rest, "?")
+	rawIssuer, rawAccount, ok := strings.Cut(label, ":")
+	if !ok || strings.Contains(rawAccount, ":") {
+		return errors.New("the otpauth URI's label is not ISSUER:ACCOUNT")
+	}
+	issuer, err1 := url.PathUnescape(rawIssuer)
+	account, err2 := url.PathUnescape(rawAccount)
+	if err1 != nil || err2 != nil || issuer != e.Issuer || account != e.AccountName {
+		return errors.New("the otpauth URI's label names another issuer or account than the enrollment")
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return errors.New("the otpauth URI's parameters cannot be read")
+	}
+	for _, v := range q {
+		if len(v) != 1 {
+			return errors.New("the otpauth URI names a parameter twice")
 		}
 	}
+	switch {
+	case q.Get("secret") != e.Secret:
+		return errors.New("the otpauth URI holds another secret than the enrollment")
+	case q.Get("issuer") != e.Issuer:
+		return errors.New("the otpauth URI's issuer parameter is not the enrollment's issuer")
+	case !absentOr(q, "algorithm", "SHA1") || !absentOr(q, "digits", "6") || !absentOr(q, "period", "30"):
+		return errors.New("the otpauth URI asks for other TOTP settings than SHA1, 6 digits, 30 s")
+	}
 	return nil
+}
+
+// absentOr reports whether the parameter is absent (the apps' default is
+// the contract's) or equal to want.
+func absentOr(q url.Values, key, want string) bool {
+	v, ok := q[key]
+	return !ok || v[0] == want
+}
+
+// isLabelPart reports whether s can be half of an otpauth label: not empty,
+// no colon (which separates the halves), nothing unprintable.
+func isLabelPart(s string) bool {
+	return s != "" && !strings.Contains(s, ":") && printable(s, len(s)) == s
 }
 
 // String describes the enrollment without its secret.
