@@ -39,6 +39,10 @@ const (
 	callTimeoutFactor = 2
 	// MaxResponseBytes caps an answer's body; a larger one is an error.
 	MaxResponseBytes = 1 << 20
+	// maxResponseHeaderBytes caps an answer's headers, which the body cap
+	// does not count (net/http's default is 10 MB). The portal's own are
+	// under 1 KiB.
+	maxResponseHeaderBytes = 64 << 10
 	// getRetries is how many times a GET is tried again after a network
 	// failure or a 502/503/504.
 	getRetries = 3
@@ -70,8 +74,9 @@ type Options struct {
 	// CAFile names a PEM file of extra certificate authorities, trusted
 	// besides the system's, for a branded portal on a private CA.
 	CAFile string
-	// Transport replaces the HTTP transport (tests); CAFile and the
-	// environment proxies then do not apply.
+	// Transport replaces the HTTP transport (tests); CAFile, the
+	// environment proxies and the 64 KiB cap on an answer's headers then
+	// do not apply.
 	Transport http.RoundTripper
 	// Logger receives one debug line per request (method, path, status,
 	// request ID, duration; never a header or body); nil discards.
@@ -154,10 +159,12 @@ func New(opts Options) (*Client, error) {
 }
 
 // newTransport is the default transport with the system's roots plus
-// caFile's, TLS 1.2 at least, and proxies from the environment.
+// caFile's, TLS 1.2 at least, proxies from the environment, and headers
+// capped at maxResponseHeaderBytes.
 func newTransport(caFile string) (*http.Transport, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = http.ProxyFromEnvironment
+	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)

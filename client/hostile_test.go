@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -396,5 +397,67 @@ func TestEnrollmentURIMustAgreeWithTheFields(t *testing.T) {
 	}
 	for name, body := range accepted {
 		t.Run(name, run(body, true))
+	}
+}
+
+// Given a portal whose answer carries 2 MiB of headers, the client stops
+// reading at its header cap and refuses the answer as not a portal's: the
+// 1 MiB cap on an answer cannot be escaped through its headers.
+func TestHugeHeaders(t *testing.T) {
+	t.Parallel()
+	pad := strings.Repeat("p", 1000)
+	s := newStage(t, func(w http.ResponseWriter, r *http.Request) {
+		for i := range 2048 {
+			w.Header().Set("X-Pad-"+strconv.Itoa(i), pad)
+		}
+		jsonAnswer(w, 200, `{"status":"ok"}`)
+	})
+	c := newTestClient(t, s.URL, 5*time.Second)
+	_, err := c.GetHealth(context.Background())
+	ne := wantNetworkError(t, err, client.KindNotPortal)
+	if !strings.Contains(ne.Error(), "headers") {
+		t.Errorf("message %q does not say the headers are too large", ne.Error())
+	}
+	if s.count() != 1 {
+		t.Errorf("an answer with oversized headers was retried: %d requests", s.count())
+	}
+}
+
+// Given a portal whose sign-in answer holds a token that cannot be sent
+// back in an Authorization header (CR/LF, a space, a control or non-ASCII
+// byte), the sign-in is refused with a clear error and the token is not
+// kept; before, it was kept and every later call failed as "connection
+// failed".
+func TestTokenThatCannotBeSentBack(t *testing.T) {
+	t.Parallel()
+	for name, token := range map[string]string{
+		"CR LF":     `tok\r\nX-Evil: 1`,
+		"LF":        `tok\nx`,
+		"space":     `tok en`,
+		"NUL":       `tok\u0000`,
+		"non-ASCII": `tök`,
+		"DEL":       `tok\u007f`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			expires := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+			s := newStage(t, func(w http.ResponseWriter, r *http.Request) {
+				jsonAnswer(w, 200, `{"token":"`+token+`","expires_at":"`+expires+`","account":{"id":"a1","username":"u","name":"N","company":"C"}}`)
+			})
+			c := newTestClient(t, s.URL, 2*time.Second)
+			_, err := c.Login(context.Background(), "u", "pw")
+			ne := wantNetworkError(t, err, client.KindNotPortal)
+			if !strings.Contains(ne.Error(), "token") {
+				t.Errorf("message %q does not name the token", ne.Error())
+			}
+			if c.Token() != "" {
+				t.Fatal("the token was kept")
+			}
+			_, err = c.LoginMFA(context.Background(), "m", client.TOTPCode("123456"))
+			wantNetworkError(t, err, client.KindNotPortal)
+			if c.Token() != "" {
+				t.Fatal("the token was kept after LoginMFA")
+			}
+		})
 	}
 }

@@ -107,6 +107,9 @@ func (c *Client) transportError(ctx context.Context, err error, requestID string
 	switch {
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
 		ne.Kind, ne.Detail = KindNotPortal, "the answer is larger than 1 MiB"
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		// net/http reports MaxResponseHeaderBytes only as text.
+		ne.Kind, ne.Detail = KindNotPortal, "the answer's headers are larger than 64 KiB"
 	case ctx.Err() != nil || isTimeout(err):
 		ne.Kind, ne.Detail = KindTimeout, "no answer within the time limit"
 	case tlsProblem(err) != "":

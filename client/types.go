@@ -49,10 +49,32 @@ func (s *Session) validate(ans answer) error {
 	switch {
 	case s.Token == "" || s.ExpiresAt.IsZero():
 		return errors.New("the session has no token or expiry")
+	case !isHeaderToken(s.Token):
+		return errors.New("the session token it gave cannot be sent back in a header (control, space or non-ASCII characters, or over 4 KiB)")
 	case expired(s.ExpiresAt, ans):
 		return errors.New("the session it gave has already expired")
 	}
 	return s.Account.validate(ans)
+}
+
+// maxTokenBytes bounds a session token: it rides in every request's
+// Authorization header.
+const maxTokenBytes = 4096
+
+// isHeaderToken reports whether token can be sent as "Bearer TOKEN":
+// visible ASCII only (no CR/LF, space, control or non-ASCII byte, which
+// net/http refuses to send, or which would split the header) and at most
+// maxTokenBytes.
+func isHeaderToken(token string) bool {
+	if len(token) > maxTokenBytes {
+		return false
+	}
+	for i := range len(token) {
+		if token[i] < 0x21 || token[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // expired reports whether t, a time on the portal's clock, has passed when
