@@ -1,10 +1,13 @@
 // Package client is the partner portal's API client: one method per call
 // of api/openapi.yaml, each answer turned into a typed result or a typed
 // error (see errors.go), over resty with the app's network policy —
-// timeouts, retries of idempotent GETs only, HTTPS except to this computer,
-// an optional extra CA, environment proxies, a 1 MiB answer cap and a JSON
-// content-type check. It also tracks the portal's clock and the request ID
-// of the latest call, for the app's support details. It imports no UI.
+// a timeout per attempt and one for the whole call, retries of idempotent
+// GETs only, HTTPS except to this computer, an optional extra CA,
+// environment proxies, caps on an answer's body (1 MiB) and headers
+// (64 KiB), a JSON content-type check and the contract's required fields.
+// It also tracks the portal's clock (from the portal's own answers only)
+// and the request ID of the latest call, for the app's support details. It
+// imports no UI.
 package client
 
 import (
