@@ -75,11 +75,18 @@ func readingFrom(portal time.Time, resolution time.Duration, sent, received time
 // dateReading reads the Date header of an answer, if it has a plausible
 // one.
 func dateReading(h http.Header, sent, received time.Time) (ClockReading, bool) {
-	t, err := http.ParseTime(h.Get("Date"))
-	if err != nil || !plausibleOffset(received, t) {
+	t, ok := portalDate(h, received)
+	if !ok {
 		return ClockReading{}, false
 	}
 	return readingFrom(t, time.Second, sent, received, false), true
+}
+
+// portalDate is the answer's Date header, received at received, when it
+// has one within maxClockOffset of this computer's clock.
+func portalDate(h http.Header, received time.Time) (time.Time, bool) {
+	t, err := http.ParseTime(h.Get("Date"))
+	return t, err == nil && plausibleOffset(received, t)
 }
 
 // maxClockOffset bounds the clock offsets the client believes. It is wide
@@ -93,11 +100,10 @@ const maxClockOffset = 100 * 8766 * time.Hour // 100 years of 365.25 days
 // beyond maxClockOffset. Times the portal sends (an expiry, an HTTP-date
 // Retry-After) are on its clock and are compared with this.
 func answerTime(h http.Header, received time.Time) time.Time {
-	t, err := http.ParseTime(h.Get("Date"))
-	if err != nil || !plausibleOffset(received, t) {
-		return received
+	if t, ok := portalDate(h, received); ok {
+		return t
 	}
-	return t
+	return received
 }
 
 // plausibleOffset reports whether local and portal, two readings of the
