@@ -85,7 +85,10 @@ func normalizeHost(u *url.URL) (string, error) {
 		if err := checkHostname(name); err != nil {
 			return "", err
 		}
-	} else if ip.To4() == nil {
+	} else if strings.Contains(name, ":") {
+		// Every IPv6 literal keeps its brackets, including one that holds
+		// an IPv4 address (::ffff:10.0.0.1, for which To4 is not nil):
+		// without them the port cannot be told from the address.
 		name = "[" + name + "]"
 	}
 	port := u.Port()

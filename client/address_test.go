@@ -1,7 +1,11 @@
 package client
 
 import (
+	"context"
 	"errors"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -22,6 +26,9 @@ func TestNormalizeAddress(t *testing.T) {
 		"http://[::1]:8080":                             "http://[::1]:8080",
 		"http://127.0.0.2":                              "http://127.0.0.2",
 		"https://[2001:db8::1]/":                        "https://[2001:db8::1]",
+		"https://[::ffff:10.0.0.1]":                     "https://[::ffff:10.0.0.1]",
+		"https://[::FFFF:10.0.0.1]:8443/portal":         "https://[::ffff:10.0.0.1]:8443/portal",
+		"http://[::ffff:127.0.0.1]:8080":                "http://[::ffff:127.0.0.1]:8080",
 		"https://xn--bcher-kva.example":                 "https://xn--bcher-kva.example",
 		"https://portal.example.com/a%20b/":             "https://portal.example.com/a%20b",
 		DefaultAddress:                                  DefaultAddress,
@@ -70,3 +77,72 @@ func TestNewUsesTheDefaultAddress(t *testing.T) {
 		t.Fatalf("Address = %q, Host = %q", c.Address(), c.Host())
 	}
 }
+
+// An IPv6 address that holds an IPv4 one keeps its brackets: without them
+// the address cannot be read back, and New used to panic on it.
+func TestNewWithAnIPv4MappedAddress(t *testing.T) {
+	c, err := New(Options{Address: "https://[::ffff:10.0.0.1]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Address() != "https://[::ffff:10.0.0.1]" || c.Host() != "[::ffff:10.0.0.1]" {
+		t.Fatalf("Address = %q, Host = %q", c.Address(), c.Host())
+	}
+}
+
+// FuzzNormalizeAddress types arbitrary text into the portal address: New
+// must never panic; it refuses with ErrInvalidAddress or
+// ErrInsecureAddress, or returns a client whose address normalizes to
+// itself and whose requests go to exactly that host.
+func FuzzNormalizeAddress(f *testing.F) {
+	for _, s := range []string{
+		"partners.example.com", "https://[::ffff:10.0.0.1]", "http://[::ffff:127.0.0.1]:8080",
+		"https://[2001:db8::1]:8443/portal/", "http://[::1]", "https://[fe80::1%25eth0]/",
+		"https://x.example.com/portal/api/v1/", "https://a:1:2", "[::1]", "::1", "https://[::]",
+		"https://portal.example.com/a%20b/", "http://localhost:8080", "https://user@x", "https://x/?#",
+		"HTTPS://X.EXAMPLE.COM:443", "https://x.example.com/%zz", "https://[1.2.3.4]", "https://1.2.3.4:65535",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, address string) {
+		norm, nerr := NormalizeAddress(address)
+		if nerr != nil && !errors.Is(nerr, ErrInvalidAddress) && !errors.Is(nerr, ErrInsecureAddress) {
+			t.Fatalf("NormalizeAddress(%q): untyped error %v", address, nerr)
+		}
+		var sent *http.Request
+		c, err := New(Options{Address: address, Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+			sent = r
+			return nil, errors.New("no network in this test")
+		})})
+		switch {
+		case address == "":
+			return // New uses DefaultAddress
+		case nerr != nil:
+			if err == nil {
+				t.Fatalf("New(%q) accepted what NormalizeAddress refused: %v", address, nerr)
+			}
+			return
+		case err != nil:
+			t.Fatalf("New(%q): %v, but NormalizeAddress gave %q", address, err, norm)
+		}
+		if c.Address() != norm {
+			t.Fatalf("New(%q).Address() = %q, NormalizeAddress gave %q", address, c.Address(), norm)
+		}
+		if again, err := NormalizeAddress(norm); err != nil || again != norm {
+			t.Fatalf("NormalizeAddress(%q) = %q, %v; want it unchanged", norm, again, err)
+		}
+		u, err := url.Parse(norm)
+		if err != nil || u.Host != c.Host() || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			t.Fatalf("%q reads back as %+v, %v (Host %q)", norm, u, err, c.Host())
+		}
+		_, _ = c.GetHealth(context.Background())
+		if sent == nil || sent.URL.Host != c.Host() || sent.URL.Scheme != u.Scheme ||
+			!strings.HasSuffix(sent.URL.EscapedPath(), apiPrefix+"/health") {
+			t.Fatalf("for %q the request went to %v", norm, sent)
+		}
+	})
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -1,10 +1,13 @@
 // Package client is the partner portal's API client: one method per call
 // of api/openapi.yaml, each answer turned into a typed result or a typed
 // error (see errors.go), over resty with the app's network policy —
-// timeouts, retries of idempotent GETs only, HTTPS except to this computer,
-// an optional extra CA, environment proxies, a 1 MiB answer cap and a JSON
-// content-type check. It also tracks the portal's clock and the request ID
-// of the latest call, for the app's support details. It imports no UI.
+// a timeout per attempt and one for the whole call, retries of idempotent
+// GETs only, HTTPS except to this computer, an optional extra CA,
+// environment proxies, caps on an answer's body (1 MiB) and headers
+// (64 KiB), a JSON content-type check and the contract's required fields.
+// It also tracks the portal's clock (from the portal's own answers only)
+// and the request ID of the latest call, for the app's support details. It
+// imports no UI.
 package client
 
 import (
@@ -31,8 +34,18 @@ import (
 const (
 	// DefaultTimeout bounds each attempt of a request, answer body included.
 	DefaultTimeout = 10 * time.Second
+	// callTimeoutFactor sets the default cap on a whole call, retries and
+	// their waits included: twice the attempt's timeout (20 s by
+	// default), so a person never waits more than that for one answer,
+	// while a GET can still make a quick retry after a dropped
+	// connection or a short 503.
+	callTimeoutFactor = 2
 	// MaxResponseBytes caps an answer's body; a larger one is an error.
 	MaxResponseBytes = 1 << 20
+	// maxResponseHeaderBytes caps an answer's headers, which the body cap
+	// does not count (net/http's default is 10 MB). The portal's own are
+	// under 1 KiB.
+	maxResponseHeaderBytes = 64 << 10
 	// getRetries is how many times a GET is tried again after a network
 	// failure or a 502/503/504.
 	getRetries = 3
@@ -56,11 +69,17 @@ type Options struct {
 	Version string
 	// Timeout bounds each attempt of a request; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// CallTimeout bounds a whole call: every attempt of a GET and the
+	// waits between them. 0 means twice Timeout (20 s by default); it is
+	// never less than Timeout. A retry is only made when its wait leaves
+	// time for the attempt; otherwise the last answer is returned.
+	CallTimeout time.Duration
 	// CAFile names a PEM file of extra certificate authorities, trusted
 	// besides the system's, for a branded portal on a private CA.
 	CAFile string
-	// Transport replaces the HTTP transport (tests); CAFile and the
-	// environment proxies then do not apply.
+	// Transport replaces the HTTP transport (tests); CAFile, the
+	// environment proxies and the 64 KiB cap on an answer's headers then
+	// do not apply.
 	Transport http.RoundTripper
 	// Logger receives one debug line per request (method, path, status,
 	// request ID, duration; never a header or body); nil discards.
@@ -72,6 +91,7 @@ type Client struct {
 	base   string // normalized portal address, e.g. https://x.example.com/portal
 	host   string
 	rc     *resty.Client
+	limit  time.Duration // the whole call's cap, Options.CallTimeout
 	log    *slog.Logger
 	clock  clock
 	mu     sync.Mutex
@@ -91,7 +111,12 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, _ := url.Parse(base)
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		// NormalizeAddress only returns addresses that parse; should that
+		// ever break, refuse the address rather than call a nil URL.
+		return nil, fmt.Errorf("%w: %q cannot be read back as a web address", ErrInvalidAddress, addr)
+	}
 	transport := opts.Transport
 	if transport == nil {
 		if transport, err = newTransport(opts.CAFile); err != nil {
@@ -102,6 +127,11 @@ func New(opts Options) (*Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
+	limit := opts.CallTimeout
+	if limit <= 0 {
+		limit = callTimeoutFactor * timeout
+	}
+	limit = max(limit, timeout)
 	version := opts.Version
 	if version == "" {
 		version = "dev"
@@ -128,14 +158,16 @@ func New(opts Options) (*Client, error) {
 		SetRetryMaxWaitTime(maxRetryWait).
 		SetRetryAfter(retryAfter).
 		AddRetryCondition(shouldRetry)
-	return &Client{base: base, host: u.Host, rc: rc, log: logger}, nil
+	return &Client{base: base, host: u.Host, rc: rc, limit: limit, log: logger}, nil
 }
 
 // newTransport is the default transport with the system's roots plus
-// caFile's, TLS 1.2 at least, and proxies from the environment.
+// caFile's, TLS 1.2 at least, proxies from the environment, and headers
+// capped at maxResponseHeaderBytes.
 func newTransport(caFile string) (*http.Transport, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = http.ProxyFromEnvironment
+	t.MaxResponseHeaderBytes = maxResponseHeaderBytes
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if caFile != "" {
 		pem, err := os.ReadFile(caFile)
@@ -217,6 +249,10 @@ type callInfo struct {
 // call sends one API request and decodes its answer into out (nil for a
 // 204 answer). body, when not nil, is sent as JSON.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body any, out validator) (callInfo, error) {
+	// One deadline for every attempt and wait; retryAfter reads it to
+	// decide whether another attempt still fits.
+	ctx, cancel := context.WithTimeout(ctx, c.limit)
+	defer cancel()
 	requestID := newRequestID()
 	r := c.rc.R().SetContext(ctx).SetHeader("X-Request-ID", requestID)
 	if token := c.Token(); token != "" {
@@ -234,7 +270,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	}
 	start := time.Now()
 	resp, err := r.Execute(method, c.base+apiPrefix+path)
-	if err != nil && !errors.Is(err, errRetryAfterTooLong) {
+	if err != nil && !errors.Is(err, errStopRetrying) {
 		err = c.transportError(ctx, err, requestID)
 		c.record(requestID, err)
 		c.log.Debug("portal request failed", "method", method, "path", path, "request_id", requestID,
@@ -245,10 +281,7 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 	if id := resp.Header().Get("X-Request-ID"); id != "" {
 		requestID = printable(id, 64)
 	}
-	if reading, ok := dateReading(resp.Header(), info.sent, info.received); ok {
-		c.clock.set(reading)
-	}
-	err = decode(answer{
+	own, err := decode(answer{
 		status:    resp.StatusCode(),
 		header:    resp.Header(),
 		body:      resp.Body(),
@@ -256,6 +289,9 @@ func (c *Client) call(ctx context.Context, method, path string, query url.Values
 		requestID: requestID,
 		received:  info.received,
 	}, out)
+	if reading, ok := dateReading(resp.Header(), info.sent, info.received); ok && own {
+		c.clock.set(reading)
+	}
 	c.record(requestID, err)
 	c.log.Debug("portal request", "method", method, "path", path, "status", resp.StatusCode(),
 		"request_id", requestID, "attempts", resp.Request.Attempt, "duration", time.Since(start))

@@ -80,10 +80,11 @@ type APIError struct {
 	// Status is the HTTP status code.
 	Status int
 	// Code is the contract's stable error code ("" for a 5xx without a
-	// JSON error body).
+	// JSON error body): lower-case words joined by underscores, checked.
 	Code string
-	// Message is the portal's sentence for people; it may change and is
-	// never switched on.
+	// Message is the portal's sentence for people. It is text from the
+	// other end that may echo what was sent (a code, a password), so it
+	// is kept out of Error(): never log it or show it; switch on Code.
 	Message string
 	// RequestID is the X-Request-ID of the request, for support.
 	RequestID string
@@ -95,16 +96,14 @@ type APIError struct {
 	RetryAfter time.Duration
 }
 
-// Error is "portal: MESSAGE (CODE, HTTP STATUS)".
+// Error is "portal: CODE (HTTP STATUS)", or "portal: STATUS TEXT (HTTP
+// STATUS)" without a code. It never holds the portal's Message: errors
+// reach logs, and the UI chooses its sentence by the code.
 func (e *APIError) Error() string {
-	msg := e.Message
-	if msg == "" {
-		msg = http.StatusText(e.Status)
-	}
 	if e.Code == "" {
-		return fmt.Sprintf("portal: %s (HTTP %d)", msg, e.Status)
+		return fmt.Sprintf("portal: %s (HTTP %d)", http.StatusText(e.Status), e.Status)
 	}
-	return fmt.Sprintf("portal: %s (%s, HTTP %d)", msg, e.Code, e.Status)
+	return fmt.Sprintf("portal: %s (HTTP %d)", e.Code, e.Status)
 }
 
 // Is matches the sentinel of e's code, and ErrServerError for a 5xx.

@@ -316,8 +316,13 @@ func TestRetryAfter503(t *testing.T) {
 	t.Run("GET is retried three times, Retry-After apart", func(t *testing.T) {
 		t.Parallel()
 		s := newStage(t, unavailable)
-		c := newTestClient(t, s.URL, time.Second)
-		_, err := c.GetTime(context.Background())
+		// Three waits of 1 s need more than the default cap of twice the
+		// timeout.
+		c, err := client.New(client.Options{Address: s.URL, Timeout: time.Second, CallTimeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.GetTime(context.Background())
 		var ae *client.APIError
 		if !errors.As(err, &ae) || ae.Status != 503 || ae.Code != "unavailable" || ae.RetryAfter != time.Second {
 			t.Fatalf("err = %v, want *APIError 503 unavailable with RetryAfter 1s", err)

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -16,10 +17,16 @@ import (
 	"github.com/go-resty/resty/v2"
 )
 
-// errRetryAfterTooLong stops the retries of a GET whose answer asks for a
-// longer wait than the client is willing to make; the answer itself is then
-// decoded as usual.
-var errRetryAfterTooLong = errors.New("retry-after is longer than the client waits")
+// errStopRetrying stops the retries of a GET whose answer asks for a
+// longer wait than the client is willing to make, or whose next attempt
+// would not fit in the call's deadline; the answer itself is then decoded
+// as usual.
+var errStopRetrying = errors.New("no time left for another attempt")
+
+// minAttempt is the least time a retry must have left after its wait (or
+// half the attempt timeout, when that is shorter): less would mostly turn
+// the portal's answer into a timeout.
+const minAttempt = time.Second
 
 // shouldRetry allows a retry only for a GET, and only after a transient
 // network failure or a 502/503/504. A POST or PUT is never sent twice: a
@@ -58,14 +65,36 @@ func transientNetworkError(err error) bool {
 }
 
 // retryAfter tells resty how long to wait before retrying: the answer's
-// Retry-After when it has one (0 means resty's backoff), or stop when it
-// asks for more than maxRetryWait.
-func retryAfter(_ *resty.Client, resp *resty.Response) (time.Duration, error) {
-	d := parseRetryAfter(resp.Header().Get("Retry-After"), time.Now())
+// Retry-After, else an exponential backoff with jitter. It stops the
+// retries when the wait is longer than maxRetryWait or leaves too little of
+// the call's deadline for the attempt.
+func retryAfter(rc *resty.Client, resp *resty.Response) (time.Duration, error) {
+	d := parseRetryAfter(resp.Header().Get("Retry-After"), answerTime(resp.Header(), resp.ReceivedAt()))
 	if d > maxRetryWait {
-		return 0, errRetryAfterTooLong
+		return 0, errStopRetrying
+	}
+	if d == 0 {
+		d = backoff(resp.Request.Attempt)
+	}
+	if deadline, ok := resp.Request.Context().Deadline(); ok {
+		need := minAttempt
+		if t := rc.GetClient().Timeout; t > 0 {
+			need = min(need, t/2)
+		}
+		if time.Until(deadline)-d < need {
+			return 0, errStopRetrying
+		}
 	}
 	return d, nil
+}
+
+// backoff is the wait after the given attempt (1, 2, …) without a
+// Retry-After: retryWait doubled per attempt, plus up to half of it again
+// so that clients do not retry in step, at most maxRetryWait.
+func backoff(attempt int) time.Duration {
+	d := retryWait << min(max(attempt-1, 0), 8)
+	d = min(d, maxRetryWait)
+	return min(d+rand.N(d/2+1), maxRetryWait)
 }
 
 // transportError turns a failed exchange into a *NetworkError, or returns
@@ -78,6 +107,9 @@ func (c *Client) transportError(ctx context.Context, err error, requestID string
 	switch {
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
 		ne.Kind, ne.Detail = KindNotPortal, "the answer is larger than 1 MiB"
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		// net/http reports MaxResponseHeaderBytes only as text.
+		ne.Kind, ne.Detail = KindNotPortal, "the answer's headers are larger than 64 KiB"
 	case ctx.Err() != nil || isTimeout(err):
 		ne.Kind, ne.Detail = KindTimeout, "no answer within the time limit"
 	case tlsProblem(err) != "":

@@ -66,11 +66,11 @@ type ClientAccount struct {
 	CodeLimitedUntil *time.Time `json:"code_limited_until"`
 }
 
-func (a *ClientAccount) validate() error {
+func (a *ClientAccount) validate(ans answer) error {
 	if a.ID == "" || a.Username == "" {
 		return errors.New("a client account has no id or username")
 	}
-	return a.TwoFactor.validate()
+	return a.TwoFactor.validate(ans)
 }
 
 // ClientAccounts is the answer of a search (schema SupportAccounts).
@@ -79,12 +79,12 @@ type ClientAccounts struct {
 	Accounts []ClientAccount `json:"accounts"`
 }
 
-func (c *ClientAccounts) validate() error {
+func (c *ClientAccounts) validate(ans answer) error {
 	if c.Accounts == nil {
 		return errors.New("no accounts list")
 	}
 	for i := range c.Accounts {
-		if err := c.Accounts[i].validate(); err != nil {
+		if err := c.Accounts[i].validate(ans); err != nil {
 			return err
 		}
 	}
@@ -109,17 +109,17 @@ type ClientAccountDetail struct {
 	Events []SecurityEvent `json:"events"`
 }
 
-func (d *ClientAccountDetail) validate() error {
+func (d *ClientAccountDetail) validate(ans answer) error {
 	if d.ActiveSessions < 0 {
 		return errors.New("a negative session count")
 	}
 	if d.TemporaryAccess != nil && d.TemporaryAccess.ExpiresAt.IsZero() {
 		return errors.New("a temporary access code without expiry")
 	}
-	if err := (&SecurityEvents{Events: d.Events}).validate(); err != nil {
+	if err := (&SecurityEvents{Events: d.Events}).validate(ans); err != nil {
 		return err
 	}
-	return d.ClientAccount.validate()
+	return d.ClientAccount.validate(ans)
 }
 
 // TemporaryAccess is a temporary access code just issued (schema
@@ -133,7 +133,7 @@ type TemporaryAccess struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-func (t *TemporaryAccess) validate() error {
+func (t *TemporaryAccess) validate(answer) error {
 	if t.ExpiresAt.IsZero() {
 		return errors.New("the temporary access code has no expiry")
 	}

@@ -1,9 +1,11 @@
 package client
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -31,7 +33,7 @@ type Account struct {
 // Support reports whether the account is a help-desk staff account.
 func (a Account) Support() bool { return a.Role == RoleSupport }
 
-func (a *Account) validate() error {
+func (a *Account) validate(answer) error {
 	if a.ID == "" || a.Username == "" {
 		return errors.New("the account has no id or username")
 	}
@@ -57,11 +59,42 @@ type Session struct {
 // a new one now.
 const NextReplaceAuthenticator = "replace_authenticator"
 
-func (s *Session) validate() error {
-	if s.Token == "" || s.ExpiresAt.IsZero() {
+func (s *Session) validate(ans answer) error {
+	switch {
+	case s.Token == "" || s.ExpiresAt.IsZero():
 		return errors.New("the session has no token or expiry")
+	case !isHeaderToken(s.Token):
+		return errors.New("the session token it gave cannot be sent back in a header (control, space or non-ASCII characters, or over 4 KiB)")
+	case expired(s.ExpiresAt, ans):
+		return errors.New("the session it gave has already expired")
 	}
-	return s.Account.validate()
+	return s.Account.validate(ans)
+}
+
+// maxTokenBytes bounds a session token: it rides in every request's
+// Authorization header.
+const maxTokenBytes = 4096
+
+// isHeaderToken reports whether token can be sent as "Bearer TOKEN":
+// visible ASCII only (no CR/LF, space, control or non-ASCII byte, which
+// net/http refuses to send, or which would split the header) and at most
+// maxTokenBytes.
+func isHeaderToken(token string) bool {
+	if len(token) > maxTokenBytes {
+		return false
+	}
+	for i := range len(token) {
+		if token[i] < 0x21 || token[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// expired reports whether t, a time on the portal's clock, has passed when
+// the portal answered (its Date; see answerTime).
+func expired(t time.Time, ans answer) bool {
+	return !t.After(answerTime(ans.header, ans.received))
 }
 
 // String describes the session without its token.
@@ -113,14 +146,17 @@ type loginAnswer struct {
 	MFAToken    string `json:"mfa_token"`
 }
 
-func (l *loginAnswer) validate() error {
+func (l *loginAnswer) validate(ans answer) error {
 	if l.MFARequired {
-		if l.MFAToken == "" || l.ExpiresAt.IsZero() {
+		switch {
+		case l.MFAToken == "" || l.ExpiresAt.IsZero():
 			return errors.New("the code challenge has no token or expiry")
+		case expired(l.ExpiresAt, ans):
+			return errors.New("the code challenge it gave has already expired")
 		}
 		return nil
 	}
-	return l.Session.validate()
+	return l.Session.validate(ans)
 }
 
 // TwoFactor is the account's two-factor state (schema TwoFactor).
@@ -136,9 +172,36 @@ type TwoFactor struct {
 	RecoveryCodesRemaining int `json:"recovery_codes_remaining"`
 }
 
-func (t *TwoFactor) validate() error {
-	if t.RecoveryCodesRemaining < 0 {
-		return errors.New("negative recovery code count")
+// maxRecoveryCodes is how many recovery codes a set holds (schema
+// RecoveryCodesIssued); more left than that is not a portal's count.
+const maxRecoveryCodes = 10
+
+func (t *TwoFactor) validate(answer) error {
+	if t.RecoveryCodesRemaining < 0 || t.RecoveryCodesRemaining > maxRecoveryCodes {
+		return fmt.Errorf("it counts %d recovery codes left (a set holds %d)", t.RecoveryCodesRemaining, maxRecoveryCodes)
+	}
+	return nil
+}
+
+// twoFactorKeys are the fields of schema TwoFactor that an answer must
+// hold: decoding alone would read a missing one as false or 0, and a
+// status with none at all as "2FA off". configured_at may be null.
+var twoFactorKeys = []string{"required", "configured", "configured_at", "recovery_codes_remaining"}
+
+// checkTwoFactorPresent insists that the answer body has a two_factor
+// object holding every field of twoFactorKeys, none null but configured_at.
+func checkTwoFactorPresent(body []byte) error {
+	var w struct {
+		TwoFactor map[string]json.RawMessage `json:"two_factor"`
+	}
+	if err := json.Unmarshal(body, &w); err != nil || w.TwoFactor == nil {
+		return errors.New("the answer has no two_factor status")
+	}
+	for _, k := range twoFactorKeys {
+		v, ok := w.TwoFactor[k]
+		if !ok || (k != "configured_at" && string(v) == "null") {
+			return fmt.Errorf("the two_factor status has no %s", k)
+		}
 	}
 	return nil
 }
@@ -149,7 +212,12 @@ type SecurityStatus struct {
 	TwoFactor TwoFactor `json:"two_factor"`
 }
 
-func (s *SecurityStatus) validate() error { return s.TwoFactor.validate() }
+func (s *SecurityStatus) validate(ans answer) error {
+	if err := checkTwoFactorPresent(ans.body); err != nil {
+		return err
+	}
+	return s.TwoFactor.validate(ans)
+}
 
 // Enrollment is a pending authenticator with its shared secret (schema
 // Enrollment). Secret and OTPAuthURI are secret: String and LogValue leave
@@ -166,7 +234,9 @@ type Enrollment struct {
 	Issuer string `json:"issuer"`
 	// AccountName is the account as the authenticator shows it.
 	AccountName string `json:"account_name"`
-	// Algorithm, Digits and Period are always SHA1, 6 and 30 (checked).
+	// Algorithm, Digits and Period are always SHA1, 6 and 30 (checked,
+	// as is that OTPAuthURI names the same secret, issuer, account and
+	// settings).
 	Algorithm string `json:"algorithm"`
 	Digits    int    `json:"digits"`
 	Period    int    `json:"period"`
@@ -175,23 +245,83 @@ type Enrollment struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
+// secretLength is the length of a 160-bit secret in unpadded base32.
+const secretLength = 32
+
 // validate insists on the only TOTP settings every authenticator app
-// honours, so the app never shows a QR code a phone would read wrongly.
-func (e *Enrollment) validate() error {
+// honours, and on an otpauth URI that says what the fields say, so the app
+// never shows a QR code a phone would read wrongly, or one that is another
+// authenticator than the key shown as text. Errors never quote the secret.
+func (e *Enrollment) validate(ans answer) error {
 	switch {
 	case e.EnrollmentID == "" || e.Secret == "" || e.ExpiresAt.IsZero():
 		return errors.New("the enrollment has no id, secret or expiry")
-	case !strings.HasPrefix(e.OTPAuthURI, "otpauth://totp/"):
-		return errors.New("the enrollment's otpauth URI is not a TOTP URI")
 	case strings.ToUpper(e.Algorithm) != "SHA1" || e.Digits != 6 || e.Period != 30:
-		return fmt.Errorf("the enrollment uses unsupported TOTP settings (%.10s, %d digits, %d s)", e.Algorithm, e.Digits, e.Period)
+		return fmt.Errorf("the enrollment uses unsupported TOTP settings (%s, %d digits, %d s)", printable(e.Algorithm, 10), e.Digits, e.Period)
+	case len(e.Secret) != secretLength || strings.Trim(e.Secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "":
+		return errors.New("the shared secret is not 160 bits of unpadded base32")
+	case !isLabelPart(e.Issuer) || !isLabelPart(e.AccountName):
+		return errors.New("the enrollment's issuer or account name is empty or holds a colon")
+	case expired(e.ExpiresAt, ans):
+		return errors.New("the shared secret it gave has already expired")
 	}
-	for _, r := range e.Secret {
-		if !(r >= 'A' && r <= 'Z' || r >= '2' && r <= '7') {
-			return errors.New("the shared secret is not base32")
+	return e.checkURI()
+}
+
+// checkURI reads OTPAuthURI as an authenticator app does and insists that
+// it names the same secret, issuer and account as the fields, with the
+// contract's settings where it names any.
+func (e *Enrollment) checkURI() error {
+	rest, ok := strings.CutPrefix(e.OTPAuthURI, "otpauth://totp/")
+	switch {
+	case !ok:
+		return errors.New("the enrollment's otpauth URI is not a TOTP URI")
+	case strings.ContainsAny(rest, "#+/ "):
+		// Apps differ on '+' (a space or a plus) and on a fragment or a
+		// second path segment; the contract percent-encodes all of them.
+		return errors.New("the enrollment's otpauth URI holds characters authenticator apps read differently")
+	}
+	label, rawQuery, _ := strings.Cut(rest, "?")
+	rawIssuer, rawAccount, ok := strings.Cut(label, ":")
+	if !ok || strings.Contains(rawAccount, ":") {
+		return errors.New("the otpauth URI's label is not ISSUER:ACCOUNT")
+	}
+	issuer, err1 := url.PathUnescape(rawIssuer)
+	account, err2 := url.PathUnescape(rawAccount)
+	if err1 != nil || err2 != nil || issuer != e.Issuer || account != e.AccountName {
+		return errors.New("the otpauth URI's label names another issuer or account than the enrollment")
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return errors.New("the otpauth URI's parameters cannot be read")
+	}
+	for _, v := range q {
+		if len(v) != 1 {
+			return errors.New("the otpauth URI names a parameter twice")
 		}
 	}
+	switch {
+	case q.Get("secret") != e.Secret:
+		return errors.New("the otpauth URI holds another secret than the enrollment")
+	case q.Get("issuer") != e.Issuer:
+		return errors.New("the otpauth URI's issuer parameter is not the enrollment's issuer")
+	case !absentOr(q, "algorithm", "SHA1") || !absentOr(q, "digits", "6") || !absentOr(q, "period", "30"):
+		return errors.New("the otpauth URI asks for other TOTP settings than SHA1, 6 digits, 30 s")
+	}
 	return nil
+}
+
+// absentOr reports whether the parameter is absent (the apps' default is
+// the contract's) or equal to want.
+func absentOr(q url.Values, key, want string) bool {
+	v, ok := q[key]
+	return !ok || v[0] == want
+}
+
+// isLabelPart reports whether s can be half of an otpauth label: not empty,
+// no colon (which separates the halves), nothing unprintable.
+func isLabelPart(s string) bool {
+	return s != "" && !strings.Contains(s, ":") && printable(s, len(s)) == s
 }
 
 // String describes the enrollment without its secret.
@@ -216,16 +346,40 @@ type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
 }
 
-func (r *RecoveryCodes) validate() error {
-	if len(r.RecoveryCodes) == 0 {
-		return errors.New("no recovery codes")
+func (r *RecoveryCodes) validate(ans answer) error {
+	if len(r.RecoveryCodes) != maxRecoveryCodes {
+		return fmt.Errorf("it gave %d recovery codes instead of a set of %d", len(r.RecoveryCodes), maxRecoveryCodes)
 	}
 	for _, c := range r.RecoveryCodes {
-		if c == "" {
-			return errors.New("an empty recovery code")
+		if !isRecoveryCode(c) {
+			// Not quoted: it may be a real code.
+			return errors.New("a recovery code is not of the form xxxx-xxxx-xxxx")
 		}
 	}
-	return r.TwoFactor.validate()
+	if err := checkTwoFactorPresent(ans.body); err != nil {
+		return err
+	}
+	return r.TwoFactor.validate(ans)
+}
+
+// isRecoveryCode reports whether c is written as the portal issues codes:
+// three groups of 4 from the alphabet without 0, 1, i, l and o.
+func isRecoveryCode(c string) bool {
+	if len(c) != 14 {
+		return false
+	}
+	for i := range len(c) {
+		b := c[i]
+		switch {
+		case i == 4 || i == 9:
+			if b != '-' {
+				return false
+			}
+		case !(b >= '2' && b <= '9' || b >= 'a' && b <= 'z') || b == 'i' || b == 'l' || b == 'o':
+			return false
+		}
+	}
+	return true
 }
 
 // String describes the answer without the codes.
@@ -272,7 +426,7 @@ type SecurityEvents struct {
 	Events []SecurityEvent `json:"events"`
 }
 
-func (s *SecurityEvents) validate() error {
+func (s *SecurityEvents) validate(answer) error {
 	for _, e := range s.Events {
 		if e.Type == "" || e.At.IsZero() {
 			return errors.New("a security event has no type or time")
@@ -288,22 +442,26 @@ type PortalTime struct {
 	Time time.Time `json:"time"`
 }
 
-func (p *PortalTime) validate() error {
-	if p.Time.IsZero() {
+func (p *PortalTime) validate(ans answer) error {
+	switch {
+	case p.Time.IsZero():
 		return errors.New("no time")
+	case !plausibleOffset(ans.received, p.Time):
+		return errors.New("its clock reads an impossible time")
 	}
 	return nil
 }
 
 // Health is the portal's liveness answer (schema Health).
 type Health struct {
-	// Status is "ok".
+	// Status is "ok"; any other is refused as not the portal's answer.
 	Status string `json:"status"`
 }
 
-func (h *Health) validate() error {
-	if h.Status == "" {
-		return errors.New("no status")
+func (h *Health) validate(answer) error {
+	if h.Status != "ok" {
+		// The contract's only status: a portal that is down answers 503.
+		return errors.New("it does not say it is ok")
 	}
 	return nil
 }
