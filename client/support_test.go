@@ -13,10 +13,10 @@ func TestNormalizeTemporaryCode(t *testing.T) {
 		{"k7qm2xhd9rtawc4e", "K7QM-2XHD-9RTA-WC4E", true},
 		{" k7qm 2xhd 9rta wc4e ", "K7QM-2XHD-9RTA-WC4E", true},
 		{"O0IL-1111-2222-3333", "0011-1111-2222-3333", true}, // Crockford's look-alikes
-		{"K7QM-2XHD-9RTA-WC4", "", false},                   // 15 characters
-		{"K7QM-2XHD-9RTA-WC4EE", "", false},                 // 17
-		{"K7QM-2XHD-9RTA-WC4U", "", false},                  // U is not in the alphabet
-		{"K7QM-2XHD-9RTA-WC4\u212a", "", false},             // KELVIN SIGN is not K
+		{"K7QM-2XHD-9RTA-WC4", "", false},                    // 15 characters
+		{"K7QM-2XHD-9RTA-WC4EE", "", false},                  // 17
+		{"K7QM-2XHD-9RTA-WC4U", "", false},                   // U is not in the alphabet
+		{"K7QM-2XHD-9RTA-WC4\u212a", "", false},              // KELVIN SIGN is not K
 		{"", "", false},
 	} {
 		got, ok := NormalizeTemporaryCode(tc.in)
