@@ -2,7 +2,7 @@
 // api/openapi.yaml over HTTP, with its data in a SQLite file.
 //
 //	portal [-addr 127.0.0.1:8080] [-db portal.db] [-demo] [-tls-cert FILE -tls-key FILE] [-insecure-http]
-//	portal useradd -db FILE -username NAME -name "Display Name" [-company "Company"] < password
+//	portal useradd -db FILE -username NAME -name "Display Name" [-company "Company"] [-role partner|support] < password
 //
 // Plain HTTP is only served on a loopback address unless -insecure-http is given.
 // The TOTP secrets are sealed with the key in DB.key (created on first start) or
@@ -175,8 +175,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	username := fs.String("username", "", "username to sign in with (required)")
 	name := fs.String("name", "", "display name (required)")
 	company := fs.String("company", "", "company")
+	role := fs.String("role", portal.RolePartner, "account role: "+portal.RolePartner+" (a reseller) or "+portal.RoleSupport+" (help-desk staff, who must then set up two-factor authentication)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: portal useradd -db FILE -username NAME -name \"Display Name\" [-company \"Company\"] < password\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: portal useradd -db FILE -username NAME -name \"Display Name\" [-company \"Company\"] [-role partner|support] < password\n\n"+
 			"The password is read from the first line of standard input.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
@@ -188,6 +189,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if *username == "" || *name == "" {
 		return errors.New("useradd needs -username and -name")
+	}
+	if *role != portal.RolePartner && *role != portal.RoleSupport {
+		return fmt.Errorf("-role must be %s or %s", portal.RolePartner, portal.RoleSupport)
 	}
 	if f, ok := stdin.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
@@ -210,9 +214,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer srv.Close()
-	if err := srv.CreateUser(ctx, portal.NewUser{Username: *username, Password: password, Name: *name, Company: *company}); err != nil {
+	if err := srv.CreateUser(ctx, portal.NewUser{Username: *username, Password: password, Name: *name, Company: *company, Role: *role}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Created account %s in %s\n", strings.ToLower(strings.TrimSpace(*username)), *dbPath)
+	fmt.Fprintf(stdout, "Created %s account %s in %s\n", *role, strings.ToLower(strings.TrimSpace(*username)), *dbPath)
 	return nil
 }
