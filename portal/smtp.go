@@ -117,7 +117,14 @@ func (m *smtpMailer) Send(ctx context.Context, n Notification) error {
 		gomail.WithTimeout(m.cfg.Timeout),
 	}
 	if m.cfg.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
+		// The strongest mechanism the relay offers; on loopback, where the
+		// connection may stay plain, PLAIN (which go-mail allows in clear only
+		// to a loopback relay), as discovery passes over it without TLS.
+		auth := gomail.SMTPAuthAutoDiscover
+		if m.policy != gomail.TLSMandatory {
+			auth = gomail.SMTPAuthPlain
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth),
 			gomail.WithUsername(m.cfg.Username), gomail.WithPassword(m.cfg.Password))
 	}
 	client, err := gomail.NewClient(m.host, opts...)

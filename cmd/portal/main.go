@@ -1,7 +1,7 @@
 // Command portal runs the reference partner portal (package portal): the API of
 // api/openapi.yaml over HTTP, with its data in a SQLite file.
 //
-//	portal [-addr 127.0.0.1:8080] [-db portal.db] [-demo] [-tls-cert FILE -tls-key FILE] [-insecure-http]
+//	portal [-addr 127.0.0.1:8080] [-db portal.db] [-demo] [-tls-cert FILE -tls-key FILE] [-insecure-http] [-smtp HOST:PORT -smtp-from ADDRESS]
 //	portal useradd -db FILE -username NAME -name "Display Name" [-company "Company"] [-role partner|support] < password
 //
 // Plain HTTP is only served on a loopback address unless -insecure-http is given.
@@ -66,6 +66,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	issuer := fs.String("issuer", portal.DefaultIssuer, "issuer name shown in authenticator apps")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a reverse proxy)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	smtpAddr := fs.String("smtp", "", "mail relay HOST:PORT for the notification emails (STARTTLS required unless on loopback; login from "+
+		portal.SMTPUsernameEnv+" and "+portal.SMTPPasswordEnv+"); without it they wait in the outbox")
+	smtpFrom := fs.String("smtp-from", "", "sender address of the notification emails (with -smtp)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: portal [flags]\n       portal useradd -db FILE -username NAME -name \"Display Name\" [-company \"Company\"] < password\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -89,14 +92,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-log-level: %w", err)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	mailer, err := smtpMailer(*smtpAddr, *smtpFrom)
+	if err != nil {
+		return err
+	}
 
-	srv, err := portal.Open(ctx, portal.Config{DBPath: *dbPath, Issuer: *issuer, Logger: logger, TrustProxyHeaders: *trustProxy})
+	srv, err := portal.Open(ctx, portal.Config{DBPath: *dbPath, Issuer: *issuer, Logger: logger, TrustProxyHeaders: *trustProxy, Mailer: mailer})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	var demoAccounts portal.DemoAccounts
 	if *demo {
-		if _, err := srv.EnsureDemoAccount(ctx); err != nil {
+		if demoAccounts, err = srv.EnsureDemoAccounts(ctx); err != nil {
 			return err
 		}
 	}
@@ -111,9 +119,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	base := scheme + "://" + ln.Addr().String()
 	banner := fmt.Sprintf("Partner portal listening on %s (database %s)\n", base, *dbPath)
+	if mailer == nil {
+		banner += "Notification emails: no -smtp relay; they wait in the outbox\n"
+	} else {
+		banner += fmt.Sprintf("Notification emails: through %s from %s\n", *smtpAddr, *smtpFrom)
+	}
 	if *demo {
-		banner += fmt.Sprintf("Demo account: username %s, password %s\nTry: curl -s %s/api/v1/health\n",
-			portal.DemoUsername, portal.DemoPassword, base)
+		banner += fmt.Sprintf("Demo account: username %s, password %s\n", portal.DemoUsername, portal.DemoPassword)
+		banner += fmt.Sprintf("Demo help desk: username %s, password %s, TOTP secret %s (a code: oathtool --totp -b %s)\n",
+			portal.DemoSupportUsername, portal.DemoSupportPassword, demoAccounts.SupportTOTPSecret, demoAccounts.SupportTOTPSecret)
+		banner += fmt.Sprintf("Try: curl -s %s/api/v1/health\n", base)
 	}
 	io.WriteString(stdout, banner) // one write, so readers see the whole banner at once
 
@@ -150,6 +165,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "Partner portal stopped")
 	return nil
+}
+
+// smtpMailer is the notification relay of -smtp and -smtp-from, with the login
+// from the environment; nil without -smtp.
+func smtpMailer(addr, from string) (portal.Mailer, error) {
+	if addr == "" {
+		if from != "" {
+			return nil, errors.New("-smtp-from needs -smtp")
+		}
+		return nil, nil
+	}
+	if from == "" {
+		return nil, errors.New("-smtp needs -smtp-from, the notification emails' sender address")
+	}
+	return portal.NewSMTPMailer(portal.SMTPConfig{Addr: addr, From: from,
+		Username: os.Getenv(portal.SMTPUsernameEnv), Password: os.Getenv(portal.SMTPPasswordEnv)})
 }
 
 // isLoopback reports whether addr's host is a loopback address or localhost. An
