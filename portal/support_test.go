@@ -1,9 +1,11 @@
 package portal
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -393,5 +395,50 @@ func TestDemoAccounts(t *testing.T) {
 	got := tp.search(t, token, "reseller")
 	if len(got) != 1 || got[0].Username != DemoUsername {
 		t.Errorf("the demo help desk finds %+v", got)
+	}
+}
+
+// TestNoHelpDeskSecretsInLogsOrDatabase issues and uses temporary access codes
+// with debug logging, the outbox filling up without a relay, and looks for the
+// codes, tokens, passwords and secrets in the log and the database files.
+func TestNoHelpDeskSecretsInLogsOrDatabase(t *testing.T) {
+	var logs syncBuffer
+	tp := newTestPortal(t, func(c *Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	staff := tp.createStaff(t, staffUser, true)
+	pat := tp.createPartner(t, "pat@partner.example", "Pat Partner", "Partner Co", true)
+	secrets := []string{staffPassword, alicePassword, staff.token, pat.token}
+	secrets = append(secrets, secretForms(t, staff.secret)...)
+	secrets = append(secrets, secretForms(t, pat.secret)...)
+	tp.clock.Advance(reauthAfter)
+	tp.clock.NextStep()
+	for i := range 3 {
+		body := map[string]any{"reason": reason}
+		if i == 0 { // re-authenticated in the body
+			body["password"], body["code"] = staffPassword, refCode(t, staff.secret, tp.clock.Now())
+		}
+		code := tp.issueTemporaryAccess(t, staff.token, pat.id, body).Code
+		secrets = append(secrets, code, strings.ReplaceAll(code, "-", ""), strings.ToLower(code))
+	}
+	code := secrets[len(secrets)-3]
+	wantError(t, tp.loginTemporary(t, pat, "ZZZZ-ZZZZ-ZZZZ-ZZZZ"), http.StatusUnauthorized, "invalid_code")
+	r := tp.loginTemporary(t, pat, code)
+	wantStatus(t, r, http.StatusOK)
+	secrets = append(secrets, r.json(t)["token"].(string), "ZZZZ-ZZZZ-ZZZZ-ZZZZ")
+	wantStatus(t, tp.call(t, "POST", "/api/v1/support/accounts/"+pat.id+"/two-factor/reset", staff.token, map[string]any{"reason": reason}), http.StatusOK)
+	if h := tp.health(t); h.Notifications != "not_configured" || h.NotificationsWaiting < 5 {
+		t.Errorf("health %+v", h)
+	}
+
+	dbBefore := readDBFiles(t, tp.cfg.DBPath)
+	tp.stop()
+	places := map[string][]byte{"log": logs.Bytes(), "database (open)": dbBefore, "database (closed)": readDBFiles(t, tp.cfg.DBPath)}
+	for where, data := range places {
+		for _, secret := range secrets {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("a secret (%d characters) is in the %s", len(secret), where)
+			}
+		}
 	}
 }
