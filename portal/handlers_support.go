@@ -173,6 +173,35 @@ func (s *Server) handleSupportAccount(w http.ResponseWriter, r *http.Request, se
 	return nil
 }
 
+// supportChange runs a change to the partner account of the request's path:
+// the staff re-authentication, then, in one transaction, its code, the account
+// (which must have 2FA: both changes are about a second factor) and change.
+func (s *Server) supportChange(r *http.Request, sess *session, password, code *string,
+	change func(tx *txn, target *account, now time.Time) error) error {
+	ctx, addr := r.Context(), infoOf(r).clientAddr
+	if _, err := partnerAccount(ctx, s.rdb, r.PathValue("id")); err != nil {
+		return err
+	}
+	reauth, err := s.beginStaffReauth(ctx, sess, password, code, addr)
+	if err != nil {
+		return err
+	}
+	return s.sessionTx(ctx, sess, func(tx *txn) error {
+		now := s.now()
+		if err := reauth.finish(ctx, s, tx, sess, addr, now); err != nil {
+			return err
+		}
+		target, err := partnerAccount(ctx, tx, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if target.totpSecret == nil {
+			return errTwoFactorNotConfigured
+		}
+		return change(tx, target, now)
+	})
+}
+
 type temporaryAccessRequest struct {
 	Reason          string  `json:"reason"`
 	LifetimeMinutes *int    `json:"lifetime_minutes"`
@@ -204,26 +233,8 @@ func (s *Server) handleIssueTemporaryAccess(w http.ResponseWriter, r *http.Reque
 		}
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
-	if _, err := partnerAccount(ctx, s.rdb, r.PathValue("id")); err != nil {
-		return err
-	}
-	reauth, err := s.beginStaffReauth(ctx, sess, req.Password, req.Code, addr)
-	if err != nil {
-		return err
-	}
 	var answer temporaryAccessIssuedJSON
-	err = s.sessionTx(ctx, sess, func(tx *txn) error {
-		now := s.now()
-		if err := reauth.finish(ctx, s, tx, sess, addr, now); err != nil {
-			return err
-		}
-		target, err := partnerAccount(ctx, tx, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if target.totpSecret == nil {
-			return errTwoFactorNotConfigured
-		}
+	err = s.supportChange(r, sess, req.Password, req.Code, func(tx *txn, target *account, now time.Time) error {
 		code, expires, err := s.issueTemporaryAccess(ctx, tx, target.id, sess.account.username, lifetime, now)
 		if err != nil {
 			return err
@@ -266,26 +277,9 @@ func (s *Server) handleSupportReset(w http.ResponseWriter, r *http.Request, sess
 		return err
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
-	if _, err := partnerAccount(ctx, s.rdb, r.PathValue("id")); err != nil {
-		return err
-	}
-	reauth, err := s.beginStaffReauth(ctx, sess, req.Password, req.Code, addr)
-	if err != nil {
-		return err
-	}
 	var answer securityJSON
-	err = s.sessionTx(ctx, sess, func(tx *txn) error {
-		now := s.now()
-		if err := reauth.finish(ctx, s, tx, sess, addr, now); err != nil {
-			return err
-		}
-		target, err := partnerAccount(ctx, tx, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if target.totpSecret == nil {
-			return errTwoFactorNotConfigured
-		}
+	err = s.supportChange(r, sess, req.Password, req.Code, func(tx *txn, target *account, now time.Time) error {
+		var err error
 		for _, q := range []string{
 			`UPDATE accounts SET totp_secret = NULL, totp_configured_at = NULL WHERE id = ?`,
 			`DELETE FROM recovery_codes WHERE account_id = ?`,
