@@ -38,6 +38,14 @@ type Config struct {
 	// means one per CPU (GOMAXPROCS), at most 8. More than one per CPU adds
 	// memory, not speed: each hash runs on one thread.
 	MaxConcurrentHashes int
+
+	// Mailer delivers the notification emails queued in the outbox (DESIGN §
+	// Notifications); NewSMTPMailer makes one. Without it the messages wait in
+	// the outbox and GET /api/v1/health says notifications are not configured.
+	Mailer Mailer
+	// OutboxPollInterval is how often the outbox is looked at for messages due;
+	// 0 means 5 seconds.
+	OutboxPollInterval time.Duration
 }
 
 // Policy fixed by the contract (DESIGN § API contract and § Security rules).

@@ -26,13 +26,17 @@ type securityEvent struct {
 	Detail        string    `json:"detail"`
 }
 
-// recordEvent adds a security event to the account's history. detail is a short
-// sentence and never holds a secret.
+// recordEvent adds a security event to the account's history, and queues the
+// email that tells the account of it when the event is one that is emailed
+// (notify.go). detail is a short sentence and never holds a secret.
 func recordEvent(ctx context.Context, tx *txn, accountID, typ, clientAddr, detail string, now time.Time) error {
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO events (account_id, type, at, client_address, detail) VALUES (?, ?, ?, ?, ?)`,
 		accountID, typ, millis(now), clientAddr, detail)
-	return err
+	if err != nil {
+		return err
+	}
+	return enqueueNotification(ctx, tx, accountID, typ, clientAddr, detail, now)
 }
 
 // listEvents returns the account's newest events first.

@@ -357,8 +357,11 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 		s.log.Error("health check failed", "err", err)
 		return errUnavailable
 	}
-	writeJSON(w, http.StatusOK, struct {
-		Status string `json:"status"`
-	}{"ok"})
+	h, err := s.health(ctx)
+	if err != nil {
+		s.log.Error("health check failed", "err", err)
+		return errUnavailable
+	}
+	writeJSON(w, http.StatusOK, h)
 	return nil
 }

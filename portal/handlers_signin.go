@@ -15,10 +15,11 @@ type accountJSON struct {
 	Username string `json:"username"`
 	Name     string `json:"name"`
 	Company  string `json:"company"`
+	Role     string `json:"role"`
 }
 
 func (a *account) json() accountJSON {
-	return accountJSON{ID: a.id, Username: a.username, Name: a.name, Company: a.company}
+	return accountJSON{ID: a.id, Username: a.username, Name: a.name, Company: a.company, Role: a.role}
 }
 
 type sessionJSON struct {
@@ -129,6 +130,8 @@ type mfaLoginRequest struct {
 	MFAToken     string  `json:"mfa_token"`
 	Code         *string `json:"code"`
 	RecoveryCode *string `json:"recovery_code"`
+	// TemporaryAccessCode is the help desk's one-time code (tempaccess.go).
+	TemporaryAccessCode *string `json:"temporary_access_code"`
 }
 
 // handleLoginMFA is POST /api/v1/login/mfa.
@@ -139,6 +142,12 @@ func (s *Server) handleLoginMFA(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !lengthWithin(req.MFAToken, 1, 256) {
 		return errInvalidRequest("Send the mfa_token from the sign-in.")
+	}
+	if req.TemporaryAccessCode != nil {
+		if req.Code != nil || req.RecoveryCode != nil {
+			return errInvalidRequest("Send one of code, recovery_code and temporary_access_code.")
+		}
+		return s.loginWithTemporaryAccess(w, r, req.MFAToken, *req.TemporaryAccessCode)
 	}
 	p, err := parseProof(req.Code, req.RecoveryCode)
 	if err != nil {

@@ -63,6 +63,11 @@ func (s *Server) routes() http.Handler {
 	handle(http.MethodGet, "/api/v1/account/security/events", s.authenticated(s.handleEvents))
 	handle(http.MethodGet, "/api/v1/time", s.handleTime)
 	handle(http.MethodGet, "/api/v1/health", s.handleHealth)
+	// The help desk (contract v1.1; handlers_support.go).
+	handle(http.MethodGet, "/api/v1/support/accounts", s.support(s.handleSupportSearch))
+	handle(http.MethodGet, "/api/v1/support/accounts/{id}", s.support(s.handleSupportAccount))
+	handle(http.MethodPost, "/api/v1/support/accounts/{id}/temporary-access", s.support(s.handleIssueTemporaryAccess))
+	handle(http.MethodPost, "/api/v1/support/accounts/{id}/two-factor/reset", s.support(s.handleSupportReset))
 
 	for pattern, ms := range methods {
 		if slices.Contains(ms, http.MethodGet) {

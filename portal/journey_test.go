@@ -414,6 +414,8 @@ func TestJourney(t *testing.T) {
 		wantError(t, tp.call(t, "POST", "/api/v1/logout", token, nil), http.StatusUnauthorized, "unauthorized")
 	})
 
+	t.Run("help desk", func(t *testing.T) { walkHelpDesk(t, tp) })
+
 	t.Run("storage failure", func(t *testing.T) {
 		live := tp.login(t, aliceUser, alicePassword).Token
 		tp.srv.rdb.Close() // the database stops answering

@@ -34,7 +34,9 @@ func keyFilePath(dbPath string) string { return dbPath + ".key" }
 type keyring struct {
 	aead        cipher.AEAD
 	recoveryMAC []byte
-	check       []byte // identifies the master key without revealing it or its subkeys
+	// temporaryAccessMAC hashes temporary access codes (tempaccess.go).
+	temporaryAccessMAC []byte
+	check              []byte // identifies the master key without revealing it or its subkeys
 }
 
 func newKeyring(master []byte) (*keyring, error) {
@@ -56,6 +58,10 @@ func newKeyring(master []byte) (*keyring, error) {
 	if err != nil {
 		return nil, err
 	}
+	tempKey, err := derive("temporary-access v1")
+	if err != nil {
+		return nil, err
+	}
 	block, err := aes.NewCipher(sealKey)
 	if err != nil {
 		return nil, err
@@ -65,7 +71,7 @@ func newKeyring(master []byte) (*keyring, error) {
 		return nil, err
 	}
 	check := sha256.Sum256(checkKey)
-	return &keyring{aead: aead, recoveryMAC: macKey, check: check[:]}, nil
+	return &keyring{aead: aead, recoveryMAC: macKey, temporaryAccessMAC: tempKey, check: check[:]}, nil
 }
 
 // seal encrypts plaintext bound to owner (the account ID), so a sealed secret

@@ -27,6 +27,8 @@ type Server struct {
 	// username costs the same time as a wrong password.
 	dummyHash string
 	handler   http.Handler
+	// sender delivers the outbox's notifications; nil without a Mailer.
+	sender *sender
 
 	stopJanitor chan struct{}
 	janitorDone chan struct{}
@@ -76,6 +78,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	s.handler = s.routes()
 	s.purgeExpired(ctx)
 	go s.janitor()
+	if err := s.startSender(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.log.Info("portal opened", "db", cfg.DBPath, "issuer", cfg.Issuer)
 	return s, nil
 }
@@ -97,6 +103,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // be finished first (http.Server.Shutdown). Close is idempotent.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.stopSender()
 		close(s.stopJanitor)
 		<-s.janitorDone
 		var errs []error

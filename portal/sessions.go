@@ -86,9 +86,9 @@ func (s *Server) lookUpSession(ctx context.Context, hash []byte) (*session, erro
 	var a account
 	err := s.rstmts.readRow(ctx, `
 		SELECT s.authenticated_at, a.id, a.username, a.name, a.company, a.password_hash,
-		       a.totp_secret, a.totp_configured_at, a.totp_last_step
+		       a.totp_secret, a.totp_configured_at, a.totp_last_step, a.role
 		FROM sessions s JOIN accounts a ON a.id = s.account_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, hash, millis(s.now())).Scan(&authAt, &a.id, &a.username, &a.name, &a.company, &a.passwordHash, &a.totpSecret, &a.totpConfiguredAt, &a.totpLastStep)
+		WHERE s.token_hash = ? AND s.expires_at > ?`, hash, millis(s.now())).Scan(&authAt, &a.id, &a.username, &a.name, &a.company, &a.passwordHash, &a.totpSecret, &a.totpConfiguredAt, &a.totpLastStep, &a.role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errUnauthorized
 	}

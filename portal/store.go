@@ -91,6 +91,33 @@ CREATE TABLE events (
 ) STRICT;
 CREATE INDEX events_account ON events(account_id, id);
 `,
+	// 2: the help desk (DESIGN § Help desk): account roles, temporary access
+	// codes, and the outbox of notification emails (DESIGN § Notifications).
+	`
+ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'partner' CHECK (role IN ('partner', 'support'));
+
+CREATE TABLE temporary_access (     -- at most one per account; deleted when used
+	account_id TEXT PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+	code_hash  BLOB NOT NULL,           -- HMAC-SHA-256 of the normalized code
+	issued_by  TEXT NOT NULL,           -- the staff account's username
+	created_at INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE outbox (               -- written in the transaction of the change it tells of
+	id              INTEGER PRIMARY KEY AUTOINCREMENT,
+	message_id      TEXT NOT NULL UNIQUE,   -- the Message-ID header, the same on every attempt
+	recipient       TEXT NOT NULL,
+	subject         TEXT NOT NULL,
+	body            TEXT NOT NULL,
+	created_at      INTEGER NOT NULL,
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	next_attempt_at INTEGER NOT NULL,
+	last_error      TEXT NOT NULL DEFAULT '',
+	given_up_at     INTEGER             -- set after 24 hours of failed attempts; kept for the operator
+) STRICT;
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE given_up_at IS NULL;
+`,
 }
 
 // openDB opens the database file for a pool: WAL so readers never wait for the

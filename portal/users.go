@@ -20,6 +20,22 @@ const (
 	DemoPassword = "demo-password-123"
 	DemoName     = "Demo Reseller"
 	DemoCompany  = "Demo Reseller Ltd"
+
+	// DemoSupportUsername and DemoSupportPassword are the help-desk account
+	// that -demo creates, with two-factor authentication set up (see
+	// EnsureDemoAccounts).
+	DemoSupportUsername = "helpdesk@example.com"
+	DemoSupportPassword = "demo-helpdesk-123"
+	DemoSupportName     = "Demo Help Desk"
+	DemoSupportCompany  = "Partner Portal Support"
+)
+
+// Account roles (DESIGN § Help desk).
+const (
+	// RolePartner is a reseller's account: its own security only. The default.
+	RolePartner = "partner"
+	// RoleSupport is a help-desk account: it may also use the /support calls.
+	RoleSupport = "support"
 )
 
 // ErrUserExists is returned by CreateUser when the username is taken.
@@ -36,6 +52,8 @@ type NewUser struct {
 	// Name is the display name; Company may be empty.
 	Name    string
 	Company string
+	// Role is RolePartner or RoleSupport; "" means RolePartner.
+	Role string
 }
 
 // normalizeUsername is the stored and compared form of a username.
@@ -59,6 +77,8 @@ func (u NewUser) validate() error {
 		return errors.New("portal: name must be 1 to 200 characters")
 	case len(u.Company) > 200:
 		return errors.New("portal: company must be at most 200 characters")
+	case u.Role != "" && u.Role != RolePartner && u.Role != RoleSupport:
+		return fmt.Errorf("portal: role must be %q or %q", RolePartner, RoleSupport)
 	}
 	return nil
 }
@@ -69,13 +89,16 @@ func (s *Server) CreateUser(ctx context.Context, u NewUser) error {
 	if err := u.validate(); err != nil {
 		return err
 	}
+	if u.Role == "" {
+		u.Role = RolePartner
+	}
 	hash, err := s.hasher.hash(ctx, u.Password)
 	if err != nil {
 		return err
 	}
 	_, err = s.db.ExecContext(ctx,
-		`INSERT INTO accounts (id, username, name, company, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		newID(), normalizeUsername(u.Username), strings.TrimSpace(u.Name), strings.TrimSpace(u.Company), hash, millis(s.now()))
+		`INSERT INTO accounts (id, username, name, company, password_hash, created_at, role) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		newID(), normalizeUsername(u.Username), strings.TrimSpace(u.Name), strings.TrimSpace(u.Company), hash, millis(s.now()), u.Role)
 	var se *sqlite.Error
 	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE {
 		return ErrUserExists
@@ -83,7 +106,7 @@ func (s *Server) CreateUser(ctx context.Context, u NewUser) error {
 	if err != nil {
 		return fmt.Errorf("portal: create user: %w", err)
 	}
-	s.log.Info("account created", "username", normalizeUsername(u.Username))
+	s.log.Info("account created", "username", normalizeUsername(u.Username), "role", u.Role)
 	return nil
 }
 
@@ -107,13 +130,14 @@ type account struct {
 	totpSecret                  []byte // sealed; nil when 2FA is off
 	totpConfiguredAt            sql.NullInt64
 	totpLastStep                int64
+	role                        string // RolePartner or RoleSupport
 }
 
-const accountColumns = `id, username, name, company, password_hash, totp_secret, totp_configured_at, totp_last_step`
+const accountColumns = `id, username, name, company, password_hash, totp_secret, totp_configured_at, totp_last_step, role`
 
 func scanAccount(row interface{ Scan(...any) error }) (*account, error) {
 	var a account
-	err := row.Scan(&a.id, &a.username, &a.name, &a.company, &a.passwordHash, &a.totpSecret, &a.totpConfiguredAt, &a.totpLastStep)
+	err := row.Scan(&a.id, &a.username, &a.name, &a.company, &a.passwordHash, &a.totpSecret, &a.totpConfiguredAt, &a.totpLastStep, &a.role)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,8 @@
 // Command portal runs the reference partner portal (package portal): the API of
 // api/openapi.yaml over HTTP, with its data in a SQLite file.
 //
-//	portal [-addr 127.0.0.1:8080] [-db portal.db] [-demo] [-tls-cert FILE -tls-key FILE] [-insecure-http]
-//	portal useradd -db FILE -username NAME -name "Display Name" [-company "Company"] < password
+//	portal [-addr 127.0.0.1:8080] [-db portal.db] [-demo] [-tls-cert FILE -tls-key FILE] [-insecure-http] [-smtp HOST:PORT -smtp-from ADDRESS]
+//	portal useradd -db FILE -username NAME -name "Display Name" [-company "Company"] [-role partner|support] < password
 //
 // Plain HTTP is only served on a loopback address unless -insecure-http is given.
 // The TOTP secrets are sealed with the key in DB.key (created on first start) or
@@ -66,6 +66,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	issuer := fs.String("issuer", portal.DefaultIssuer, "issuer name shown in authenticator apps")
 	trustProxy := fs.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind a reverse proxy)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	smtpAddr := fs.String("smtp", "", "mail relay HOST:PORT for the notification emails (STARTTLS required unless on loopback; login from "+
+		portal.SMTPUsernameEnv+" and "+portal.SMTPPasswordEnv+"); without it they wait in the outbox")
+	smtpFrom := fs.String("smtp-from", "", "sender address of the notification emails (with -smtp)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: portal [flags]\n       portal useradd -db FILE -username NAME -name \"Display Name\" [-company \"Company\"] < password\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -89,14 +92,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("-log-level: %w", err)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	mailer, err := smtpMailer(*smtpAddr, *smtpFrom)
+	if err != nil {
+		return err
+	}
 
-	srv, err := portal.Open(ctx, portal.Config{DBPath: *dbPath, Issuer: *issuer, Logger: logger, TrustProxyHeaders: *trustProxy})
+	srv, err := portal.Open(ctx, portal.Config{DBPath: *dbPath, Issuer: *issuer, Logger: logger, TrustProxyHeaders: *trustProxy, Mailer: mailer})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	var demoAccounts portal.DemoAccounts
 	if *demo {
-		if _, err := srv.EnsureDemoAccount(ctx); err != nil {
+		if demoAccounts, err = srv.EnsureDemoAccounts(ctx); err != nil {
 			return err
 		}
 	}
@@ -111,9 +119,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	base := scheme + "://" + ln.Addr().String()
 	banner := fmt.Sprintf("Partner portal listening on %s (database %s)\n", base, *dbPath)
+	if mailer == nil {
+		banner += "Notification emails: no -smtp relay; they wait in the outbox\n"
+	} else {
+		banner += fmt.Sprintf("Notification emails: through %s from %s\n", *smtpAddr, *smtpFrom)
+	}
 	if *demo {
-		banner += fmt.Sprintf("Demo account: username %s, password %s\nTry: curl -s %s/api/v1/health\n",
-			portal.DemoUsername, portal.DemoPassword, base)
+		banner += fmt.Sprintf("Demo account: username %s, password %s\n", portal.DemoUsername, portal.DemoPassword)
+		banner += fmt.Sprintf("Demo help desk: username %s, password %s, TOTP secret %s (a code: oathtool --totp -b %s)\n",
+			portal.DemoSupportUsername, portal.DemoSupportPassword, demoAccounts.SupportTOTPSecret, demoAccounts.SupportTOTPSecret)
+		banner += fmt.Sprintf("Try: curl -s %s/api/v1/health\n", base)
 	}
 	io.WriteString(stdout, banner) // one write, so readers see the whole banner at once
 
@@ -152,6 +167,22 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// smtpMailer is the notification relay of -smtp and -smtp-from, with the login
+// from the environment; nil without -smtp.
+func smtpMailer(addr, from string) (portal.Mailer, error) {
+	if addr == "" {
+		if from != "" {
+			return nil, errors.New("-smtp-from needs -smtp")
+		}
+		return nil, nil
+	}
+	if from == "" {
+		return nil, errors.New("-smtp needs -smtp-from, the notification emails' sender address")
+	}
+	return portal.NewSMTPMailer(portal.SMTPConfig{Addr: addr, From: from,
+		Username: os.Getenv(portal.SMTPUsernameEnv), Password: os.Getenv(portal.SMTPPasswordEnv)})
+}
+
 // isLoopback reports whether addr's host is a loopback address or localhost. An
 // empty host (all interfaces) is not.
 func isLoopback(addr string) bool {
@@ -175,8 +206,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	username := fs.String("username", "", "username to sign in with (required)")
 	name := fs.String("name", "", "display name (required)")
 	company := fs.String("company", "", "company")
+	role := fs.String("role", portal.RolePartner, "account role: "+portal.RolePartner+" (a reseller) or "+portal.RoleSupport+" (help-desk staff, who must then set up two-factor authentication)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: portal useradd -db FILE -username NAME -name \"Display Name\" [-company \"Company\"] < password\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: portal useradd -db FILE -username NAME -name \"Display Name\" [-company \"Company\"] [-role partner|support] < password\n\n"+
 			"The password is read from the first line of standard input.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
@@ -188,6 +220,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if *username == "" || *name == "" {
 		return errors.New("useradd needs -username and -name")
+	}
+	if *role != portal.RolePartner && *role != portal.RoleSupport {
+		return fmt.Errorf("-role must be %s or %s", portal.RolePartner, portal.RoleSupport)
 	}
 	if f, ok := stdin.(*os.File); ok {
 		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
@@ -210,9 +245,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	defer srv.Close()
-	if err := srv.CreateUser(ctx, portal.NewUser{Username: *username, Password: password, Name: *name, Company: *company}); err != nil {
+	if err := srv.CreateUser(ctx, portal.NewUser{Username: *username, Password: password, Name: *name, Company: *company, Role: *role}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Created account %s in %s\n", strings.ToLower(strings.TrimSpace(*username)), *dbPath)
+	fmt.Fprintf(stdout, "Created %s account %s in %s\n", *role, strings.ToLower(strings.TrimSpace(*username)), *dbPath)
 	return nil
 }
