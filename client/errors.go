@@ -71,7 +71,7 @@ var codeSentinels = map[string]error{
 	"forbidden":                 ErrForbidden,
 	"two_factor_required":       ErrStaffTwoFactorRequired,
 	"two_factor_not_configured": ErrTwoFactorNotConfigured,
-	"not_found":                 ErrNotFound,
+	"account_not_found":         ErrNotFound,
 }
 
 // APIError is a refusal or failure the portal answered with its JSON error

@@ -38,7 +38,7 @@ var (
 	// authentication, so there is nothing a temporary code would get past
 	// (code two_factor_not_configured).
 	ErrTwoFactorNotConfigured = errors.New("the account has no two-factor authentication")
-	// ErrNotFound: no such account (code not_found).
+	// ErrNotFound: no such client account (code account_not_found).
 	ErrNotFound = errors.New("no such account")
 )
 

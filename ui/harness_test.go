@@ -93,6 +93,10 @@ type harness struct {
 	srv     *httptest.Server
 	wrap    func(http.Handler) http.Handler
 	applies chan func()
+	// helpDesk: the portal also has the demo help-desk account, whose
+	// authenticator's key is staffKey.
+	helpDesk bool
+	staffKey string
 }
 
 // options of newHarness.
@@ -133,6 +137,13 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	h.startPortal()
 	if _, err := h.portal.EnsureDemoAccount(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	if h.helpDesk {
+		d, err := h.portal.EnsureDemoAccounts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.staffKey = d.SupportTOTPSecret
 	}
 	t.Cleanup(h.stopPortal)
 

@@ -92,7 +92,7 @@ func (s *temporaryAccessScreen) onIssue() {
 // and the words to read out.
 func (s *temporaryAccessScreen) showCode(t *client.TemporaryAccess) {
 	spoken := strings.ReplaceAll(t.Code, "-", " ")
-	s.code = &widget.Label{Text: spoken, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Monospace: true, Bold: true}, Alignment: fyne.TextAlignCenter, Selectable: true}
+	s.code = &widget.Label{Text: spoken, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Monospace: true}, Alignment: fyne.TextAlignCenter, Selectable: true}
 	copied := newMessageLabel(widget.SuccessImportance)
 	copyCode := &widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() {
 		s.env.copySecret(t.Code)
