@@ -52,12 +52,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 
-	// Refuse early while limited, before spending a hash on the attempt.
-	if wait, err := s.passwordLimitWait(ctx, s.rdb, req.Username, addr, s.now()); err != nil {
+	// Refuse early what the limits would refuse, before spending a hash on it.
+	release, err := s.admitPasswordCheck(ctx, req.Username, addr)
+	if err != nil {
 		return err
-	} else if wait > 0 {
-		return errRateLimited(wait)
 	}
+	defer release()
 	acct, err := accountByUsername(ctx, s.rdb, req.Username)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -223,11 +223,11 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 		return errInvalidRequest("The password must be 1 to %d characters.", maxPasswordLength)
 	}
 	username := sess.account.username
-	if wait, err := s.passwordLimitWait(ctx, s.rdb, username, addr, s.now()); err != nil {
+	release, err := s.admitPasswordCheck(ctx, username, addr)
+	if err != nil {
 		return err
-	} else if wait > 0 {
-		return errRateLimited(wait)
 	}
+	defer release()
 	ok, err := s.hasher.verify(ctx, *password, sess.account.passwordHash)
 	if err != nil {
 		return err

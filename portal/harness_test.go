@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -183,7 +184,26 @@ func (tp *testPortal) call(t testing.TB, method, path, token string, body any) *
 	return callPortal(t, tp.http.URL, method, path, token, body, nil)
 }
 
+// callFrom is call with client, e.g. one that connects from another loopback
+// address (clientFrom).
+func (tp *testPortal) callFrom(t testing.TB, client *http.Client, method, path, token string, body any) *response {
+	t.Helper()
+	return callPortalWith(t, client, tp.http.URL, method, path, token, body, nil)
+}
+
+// clientFrom is an HTTP client whose connections come from the loopback
+// address ip (any of 127.0.0.0/8), so a test can be several clients.
+func clientFrom(ip string) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
+}
+
 func callPortal(t testing.TB, base, method, path, token string, body any, extra http.Header) *response {
+	t.Helper()
+	return callPortalWith(t, http.DefaultClient, base, method, path, token, body, extra)
+}
+
+func callPortalWith(t testing.TB, client *http.Client, base, method, path, token string, body any, extra http.Header) *response {
 	t.Helper()
 	var data []byte
 	contentType := ""
@@ -238,7 +258,7 @@ func callPortal(t testing.TB, base, method, path, token string, body any, extra 
 		}
 	}
 
-	resp, err := http.DefaultClient.Do(newReq())
+	resp, err := client.Do(newReq())
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}

@@ -329,7 +329,9 @@ func TestJourney(t *testing.T) {
 		wantStatus(t, tp.call(t, "POST", mfaPath, "", map[string]string{"mfa_token": ch.MFAToken, "code": refCode(t, secret, tp.clock.Now())}), http.StatusOK)
 	})
 
-	t.Run("password limit per account", func(t *testing.T) {
+	t.Run("password limit per address", func(t *testing.T) {
+		// Ten wrong passwords from this address (the account-wide limit is
+		// 100: limits_test.go).
 		for range 10 {
 			wantError(t, tp.call(t, "POST", loginPath, "", map[string]string{"username": aliceUser, "password": "wrong password"}),
 				http.StatusUnauthorized, "invalid_credentials")
