@@ -19,6 +19,9 @@ type apiError struct {
 	clockOffsetSeconds *int
 	// retryAfter is set with rate_limited.
 	retryAfter time.Duration
+	// cause is set when the refusal answers a failure worth a warning in the
+	// log, such as a body that could not be read; never shown to the client.
+	cause error
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
@@ -29,6 +32,17 @@ func newAPIError(status int, code, format string, args ...any) *apiError {
 
 func errInvalidRequest(format string, args ...any) *apiError {
 	return newAPIError(http.StatusBadRequest, "invalid_request", format, args...)
+}
+
+// errUnreadableBody answers a request body that could not be read to its end:
+// a malformed chunked encoding, fewer bytes than its Content-Length, or a body
+// slower than the server's ReadTimeout. The client sent it wrong, so it is a
+// 400, logged as a warning with the reader's error (which never holds the
+// body's bytes).
+func errUnreadableBody(cause error) *apiError {
+	e := errInvalidRequest("The request body could not be read to its end: it was cut short, sent too slowly, or its chunked encoding is malformed.")
+	e.cause = cause
+	return e
 }
 
 var (

@@ -457,3 +457,26 @@ const (
 func (tp *testPortal) createAlice() {
 	tp.createUser(NewUser{Username: aliceUser, Password: alicePassword, Name: "Alice Example", Company: "Example Ltd"})
 }
+
+// checkAgainstContract checks an answer got outside call (from a raw
+// exchange on a connection) against the contract's operation at method and
+// path.
+func checkAgainstContract(t testing.TB, method, path string, status int, header http.Header, body []byte) {
+	t.Helper()
+	_, router := contract(t)
+	req := httptest.NewRequest(method, path, nil)
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+	if err != nil {
+		t.Errorf("%s %s: answer %d breaks the contract: %v\nbody: %s", method, path, status, err, body)
+	}
+}

@@ -227,9 +227,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, e *apiError)
 	if e.status == http.StatusUnauthorized && e.code == "unauthorized" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="partner-portal"`)
 	}
-	if e.status >= 500 {
+	switch {
+	case e.status >= 500:
 		s.log.Warn("answered with an error", "request_id", infoOf(r).id, "status", e.status, "code", e.code)
-	} else {
+	case e.cause != nil:
+		s.log.Warn("refused", "request_id", infoOf(r).id, "status", e.status, "code", e.code, "cause", e.cause.Error())
+	default:
 		s.log.Debug("refused", "request_id", infoOf(r).id, "status", e.status, "code", e.code)
 	}
 	writeJSON(w, e.status, body)
@@ -269,7 +272,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		if errors.As(err, &tooLarge) {
 			return errTooLarge
 		}
-		return err
+		// Whatever else went wrong came from the client's side of the
+		// connection (the server cancels the request's context then too, so
+		// that says nothing more); if it has gone, the answer is simply lost.
+		return errUnreadableBody(err)
 	}
 	if err := checkKeys(body, fieldNames(dst)); err != nil {
 		return err
