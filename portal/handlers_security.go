@@ -348,17 +348,47 @@ func (s *Server) handleTime(w http.ResponseWriter, _ *http.Request) error {
 	return nil
 }
 
-// handleHealth is GET /api/v1/health: up, and the database answers.
+// handleHealth is GET /api/v1/health: up, and the database takes a write, as
+// every sign-in needs.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
-	var one int
-	if err := s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		s.log.Error("health check failed", "err", err)
+	if err := s.checkWritable(ctx); err != nil {
+		s.log.Error("health check failed", "request_id", infoOf(r).id, "err", err)
 		return errUnavailable
 	}
 	writeJSON(w, http.StatusOK, struct {
 		Status string `json:"status"`
 	}{"ok"})
 	return nil
+}
+
+// healthTimeout bounds the health check, lock waits included.
+const healthTimeout = 2 * time.Second
+
+// checkWritable takes the database's write lock and writes in a transaction
+// that it then rolls back: what a sign-in does, without changing anything. A
+// SELECT would answer while another process holds the write lock or the file
+// cannot be written, when every sign-in fails. The lock is waited for at most
+// healthTimeout (the connection's own busy timeout is longer), and the write
+// goes on the writer connection, so a writer stuck in this process shows too.
+func (s *Server) checkWritable(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", healthTimeout.Milliseconds())); err != nil {
+		return err
+	}
+	// Back to the connection's usual wait for the writes that follow, even if
+	// ctx has ended.
+	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds()))
+	tx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `UPDATE meta SET value = value WHERE name = 'key_check'`)
+	return err
 }
