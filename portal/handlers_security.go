@@ -215,6 +215,15 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 	if req.RequireTwoFactor == nil {
 		return errInvalidRequest("Send require_two_factor.")
 	}
+	// The body is checked whole before anything else, so that what the
+	// contract refuses is refused whatever the account's state.
+	p, proofErr := parseProof(req.Code, req.RecoveryCode)
+	if proofErr != nil && (req.Code != nil || req.RecoveryCode != nil) {
+		return proofErr
+	}
+	if err := checkPassword(req.Password); err != nil {
+		return err
+	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 	configured := sess.account.totpSecret != nil
 	switch {
@@ -223,16 +232,14 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 	case *req.RequireTwoFactor || !configured:
 		// Already as asked: nothing to change and nothing to prove.
 		return s.handleSecurity(w, r, sess)
-	}
-	p, err := parseProof(req.Code, req.RecoveryCode)
-	if err != nil {
-		return err
+	case proofErr != nil: // turning off needs a code
+		return proofErr
 	}
 	if err := s.reauthenticate(ctx, sess, req.Password, addr); err != nil {
 		return err
 	}
 	var answer securityJSON
-	err = s.sessionTx(ctx, sess, func(tx *txn) error {
+	err := s.sessionTx(ctx, sess, func(tx *txn) error {
 		now := s.now()
 		acct, err := accountByID(ctx, tx, sess.account.id)
 		if err != nil {

@@ -208,6 +208,14 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, sess *sess
 	return nil
 }
 
+// checkPassword checks the shape of an optional password field.
+func checkPassword(password *string) error {
+	if password != nil && !lengthWithin(*password, 1, maxPasswordLength) {
+		return errInvalidRequest("The password must be 1 to %d characters.", maxPasswordLength)
+	}
+	return nil
+}
+
 // reauthenticate applies the re-authentication rule for sensitive changes: the
 // session's sign-in must be younger than reauthAfter, or the request must hold
 // the account password, which then renews the session's sign-in time. Wrong
@@ -219,8 +227,8 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 		}
 		return nil
 	}
-	if !lengthWithin(*password, 1, maxPasswordLength) {
-		return errInvalidRequest("The password must be 1 to %d characters.", maxPasswordLength)
+	if err := checkPassword(password); err != nil {
+		return err
 	}
 	username := sess.account.username
 	release, err := s.admitPasswordCheck(ctx, username, addr)

@@ -257,7 +257,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // request fields): application/json, at most 64 KiB, a single JSON object whose
 // keys are dst's fields spelled exactly, each at most once. (encoding/json alone
 // would match keys without regard to case and let a repeated key win silently.)
-// Its refusals name the problem but never echo what was sent.
+// Its refusals name the problem but never echo what was sent, field names
+// included.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -322,10 +323,8 @@ func checkKeys(body []byte, names map[string]bool) error {
 		}
 		key, _ := tok.(string)
 		switch {
-		case !names[key] && isIdentifier(key):
-			return errInvalidRequest("The field %q is not part of this call.", key)
-		case !names[key]: // not echoed: it may be anything, a password pasted in the wrong place too
-			return errInvalidRequest("The body has a field that is not part of this call.")
+		case !names[key]: // not echoed: it may be anything, a password typed as a key too
+			return errInvalidRequest("The body has a field that is not part of this call (field names are matched exactly, case included).")
 		case seen[key]:
 			return errInvalidRequest("The field %q appears more than once.", key)
 		}
@@ -366,20 +365,6 @@ func jsonError(err error) error {
 	default:
 		return errInvalidRequest("The request body is not valid JSON.")
 	}
-}
-
-// isIdentifier reports whether s looks like a field name: 1 to 64 ASCII
-// letters, digits and underscores.
-func isIdentifier(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // lengthWithin reports whether s has min to max characters, counted as the
