@@ -123,7 +123,8 @@ type passwordAttempts struct {
 	mu       sync.Mutex
 	inFlight map[string]int // by subject (accountSubject, addressSubject)
 	total    int
-	maxTotal int // the most in flight at once, for tests
+	settled  uint64 // checks settled so far: tells a reader that the database moved
+	maxTotal int    // the most in flight at once, for tests
 }
 
 // peak is the most checks that were in flight at once.
@@ -131,6 +132,12 @@ func (a *passwordAttempts) peak() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.maxTotal
+}
+
+func (a *passwordAttempts) settledCount() uint64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.settled
 }
 
 // admitPasswordCheck lets a password check for username from addr go ahead,
@@ -141,36 +148,50 @@ func (a *passwordAttempts) peak() int {
 func (s *Server) admitPasswordCheck(ctx context.Context, username, addr string) (release func(), err error) {
 	account, address := s.accountSubject(username), addressSubject(addr)
 	a := s.attempts
-	// The read and the admission go under one lock, so that two checks cannot
-	// both take the last place; a check's release comes after its outcome is
-	// stored, so it is always counted once at least.
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	st, err := s.passwordLimitState(ctx, s.rdb, username, addr, s.now())
-	switch {
-	case err != nil:
-		return nil, err
-	case st.wait > 0:
-		return nil, errRateLimited(st.wait)
-	case st.accountFailures+a.inFlight[account] >= s.cfg.PasswordFailuresPerAccount,
-		st.addressFailures+a.inFlight[address] >= s.cfg.PasswordFailuresPerAddress,
-		a.total >= s.cfg.MaxQueuedHashes:
-		return nil, errRateLimited(inFlightRetry)
-	}
-	a.inFlight[account]++
-	a.inFlight[address]++
-	a.total++
-	a.maxTotal = max(a.maxTotal, a.total)
-	return func() {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		for _, subject := range []string{account, address} {
-			if a.inFlight[subject]--; a.inFlight[subject] == 0 {
-				delete(a.inFlight, subject)
-			}
+	// The database is read outside the lock, so that a burst's reads do not
+	// queue other addresses' sign-ins. A check is released only after its
+	// outcome is stored, so it is always counted, in flight or stored; if one
+	// settled during the read, the read may have missed it and is made again.
+	for try := 0; ; try++ {
+		before := a.settledCount()
+		st, err := s.passwordLimitState(ctx, s.rdb, username, addr, s.now())
+		if err != nil {
+			return nil, err
 		}
-		a.total--
-	}, nil
+		if st.wait > 0 {
+			return nil, errRateLimited(st.wait)
+		}
+		a.mu.Lock()
+		if a.settled != before {
+			a.mu.Unlock()
+			if try < 3 {
+				continue
+			}
+			return nil, errRateLimited(inFlightRetry) // checks keep settling: busy
+		}
+		if st.accountFailures+a.inFlight[account] >= s.cfg.PasswordFailuresPerAccount ||
+			st.addressFailures+a.inFlight[address] >= s.cfg.PasswordFailuresPerAddress ||
+			a.total >= s.cfg.MaxQueuedHashes {
+			a.mu.Unlock()
+			return nil, errRateLimited(inFlightRetry)
+		}
+		a.inFlight[account]++
+		a.inFlight[address]++
+		a.total++
+		a.maxTotal = max(a.maxTotal, a.total)
+		a.mu.Unlock()
+		return func() {
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			for _, subject := range []string{account, address} {
+				if a.inFlight[subject]--; a.inFlight[subject] == 0 {
+					delete(a.inFlight, subject)
+				}
+			}
+			a.total--
+			a.settled++
+		}, nil
+	}
 }
 
 func (s *Server) recordPasswordFailure(ctx context.Context, tx *txn, username, addr string, now time.Time) error {

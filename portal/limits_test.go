@@ -16,6 +16,10 @@ import (
 func TestBurstOfWrongPasswordsFromOneAddress(t *testing.T) {
 	tp := newTestPortal(t)
 	tp.createAlice()
+	// What one sign-in takes alone, to compare with one made during the burst.
+	began := time.Now()
+	tp.login(t, aliceUser, alicePassword)
+	alone := time.Since(began)
 	hashed := tp.srv.hasher.verifications.Load()
 	body := []byte(`{"username":"alice@example.com","password":"wrong password"}`)
 
@@ -45,13 +49,13 @@ func TestBurstOfWrongPasswordsFromOneAddress(t *testing.T) {
 	}
 	close(start)
 	time.Sleep(50 * time.Millisecond) // the burst is under way
-	began := time.Now()
+	began = time.Now()
 	tp.callFrom(t, clientFrom("127.0.0.2"), "POST", "/api/v1/login", "", map[string]string{"username": aliceUser, "password": alicePassword})
 	took := time.Since(began)
 	wg.Wait()
 
 	n := tp.srv.hasher.verifications.Load() - hashed - 1 // less the sign-in from 127.0.0.2
-	t.Logf("statuses %v, %d hashed; the sign-in from another address took %v", statuses, n, took)
+	t.Logf("statuses %v, %d hashed; the sign-in from another address took %v (%v alone)", statuses, n, took, alone)
 	if n > 10 {
 		t.Errorf("%d of 300 wrong passwords from one address were hashed, want at most 10", n)
 	}
@@ -61,8 +65,12 @@ func TestBurstOfWrongPasswordsFromOneAddress(t *testing.T) {
 	if noRetry > 0 {
 		t.Errorf("%d answers 429 without Retry-After", noRetry)
 	}
-	if took > 5*time.Second {
-		t.Errorf("a sign-in from another address took %v behind the burst", took)
+	// Ten hashes at most queue ahead of it (five hash times on two CPUs), and
+	// the 290 refusals take CPU too (much more under the race detector); 300
+	// hashes would be 150 hash times. The count above is the exact check;
+	// this bound only catches a queue as long as before.
+	if took > 60*alone {
+		t.Errorf("a sign-in from another address took %v behind the burst, %v alone", took, alone)
 	}
 }
 
