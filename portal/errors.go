@@ -54,6 +54,8 @@ var (
 		"This sign-in has expired or was already used; sign in again with your password.")
 	errReauthRequired = newAPIError(http.StatusForbidden, "reauth_required",
 		"You signed in more than 10 minutes ago; enter your password to continue.")
+	errReauthRequiredWithCode = newAPIError(http.StatusForbidden, "reauth_required",
+		"You signed in more than 10 minutes ago; enter your password and a code from your authenticator app (or a recovery code) to continue.")
 	errInvalidPassword = newAPIError(http.StatusForbidden, "invalid_password",
 		"The password is wrong.")
 	errReplaceConfirmationRequired = newAPIError(http.StatusConflict, "replace_confirmation_required",

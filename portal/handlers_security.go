@@ -80,6 +80,8 @@ func (s *Server) handleSecurity(w http.ResponseWriter, r *http.Request, sess *se
 type enrollmentRequest struct {
 	ReplaceExisting bool    `json:"replace_existing"`
 	Password        *string `json:"password"`
+	Code            *string `json:"code"`
+	RecoveryCode    *string `json:"recovery_code"`
 }
 
 type enrollmentJSON struct {
@@ -100,12 +102,23 @@ func (s *Server) handleCreateEnrollment(w http.ResponseWriter, r *http.Request, 
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	ra := reauth{password: req.Password}
+	if req.Code != nil || req.RecoveryCode != nil {
+		p, err := parseProof(req.Code, req.RecoveryCode)
+		if err != nil {
+			return err
+		}
+		ra.second = &p
+	}
+	if err := checkPassword(req.Password); err != nil {
+		return err
+	}
 	acct := sess.account
 	if acct.totpSecret != nil && !req.ReplaceExisting {
 		return errReplaceConfirmationRequired
 	}
 	ctx := r.Context()
-	if err := s.reauthenticate(ctx, sess, req.Password, infoOf(r).clientAddr); err != nil {
+	if err := s.reauthenticate(ctx, sess, ra, infoOf(r).clientAddr); err != nil {
 		return err
 	}
 	secret := newTOTPSecret()
@@ -235,7 +248,7 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 	case proofErr != nil: // turning off needs a code
 		return proofErr
 	}
-	if err := s.reauthenticate(ctx, sess, req.Password, addr); err != nil {
+	if err := s.reauthenticate(ctx, sess, reauth{password: req.Password, codeChecked: true}, addr); err != nil {
 		return err
 	}
 	var answer securityJSON

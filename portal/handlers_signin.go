@@ -216,18 +216,38 @@ func checkPassword(password *string) error {
 	return nil
 }
 
-// reauthenticate applies the re-authentication rule for sensitive changes: the
-// session's sign-in must be younger than reauthAfter, or the request must hold
-// the account password, which then renews the session's sign-in time. Wrong
-// passwords count against the password limit.
-func (s *Server) reauthenticate(ctx context.Context, sess *session, password *string, addr string) error {
-	if password == nil {
-		if s.now().Sub(sess.authenticatedAt) > reauthAfter {
-			return errReauthRequired
+// reauth is what a request that changes the second factor offers to prove who
+// is asking, beside its session.
+type reauth struct {
+	password *string
+	// second is the code or recovery code sent for re-authentication, or nil.
+	second *proof
+	// codeChecked says that the call checks a code of its own (turning 2FA off
+	// needs one in any case), so the password completes re-authentication.
+	codeChecked bool
+}
+
+// reauthenticate applies the re-authentication rule for changes to the
+// second factor (DESIGN § Security rules): the session's sign-in must be
+// younger than reauthAfter, or the request must hold the account password
+// and, while 2FA is on, a current code or an unused recovery code; the
+// password alone is not enough. What is sent is checked even on a recent
+// sign-in; a full re-authentication renews the session's sign-in time. Wrong
+// passwords count against the password limit, refused codes against the code
+// limit.
+func (s *Server) reauthenticate(ctx context.Context, sess *session, ra reauth, addr string) error {
+	needsCode := sess.account.totpSecret != nil && !ra.codeChecked
+	stale := s.now().Sub(sess.authenticatedAt) > reauthAfter
+	switch {
+	case ra.password == nil && !stale:
+		return nil // a code sent alone proves nothing more than the recent sign-in
+	case ra.password == nil, stale && needsCode && ra.second == nil:
+		if needsCode {
+			return errReauthRequiredWithCode
 		}
-		return nil
+		return errReauthRequired
 	}
-	if err := checkPassword(password); err != nil {
+	if err := checkPassword(ra.password); err != nil {
 		return err
 	}
 	username := sess.account.username
@@ -236,7 +256,7 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 		return err
 	}
 	defer release()
-	ok, err := s.hasher.verify(ctx, *password, sess.account.passwordHash)
+	ok, err := s.hasher.verify(ctx, *ra.password, sess.account.passwordHash)
 	if err != nil {
 		return err
 	}
@@ -258,6 +278,29 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 		}
 		if err := s.clearAccountPasswordFailures(ctx, tx, username); err != nil {
 			return err
+		}
+		complete := !needsCode
+		if needsCode && ra.second != nil {
+			acct, err := accountByID(ctx, tx, sess.account.id)
+			if err != nil {
+				return err
+			}
+			if acct.totpSecret != nil { // else 2FA was turned off meanwhile: the password is enough
+				res, err := s.verifyProof(ctx, tx, acct, acct.totpSecret, *ra.second, callReauth, addr, now)
+				if err != nil {
+					return err
+				}
+				if res.recoveryUsed {
+					if err := recordEvent(ctx, tx, acct.id, eventRecoveryCodeUsed, addr,
+						fmt.Sprintf("to confirm identity; %d recovery codes left", res.recoveryLeft), now); err != nil {
+						return err
+					}
+				}
+			}
+			complete = true
+		}
+		if !complete {
+			return nil // a recent sign-in and a right password: not renewed without the code
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET authenticated_at = ? WHERE token_hash = ?`, millis(now), sess.tokenHash)
 		return err
