@@ -72,6 +72,8 @@ var (
 		"There is no such API call.")
 	errTooLarge = newAPIError(http.StatusRequestEntityTooLarge, "request_too_large",
 		"The request body is larger than 64 KiB.")
+	errHeadersTooLarge = newAPIError(http.StatusRequestHeaderFieldsTooLarge, "request_too_large",
+		"The request's headers are larger than 64 KiB.")
 	errUnsupportedMediaType = newAPIError(http.StatusUnsupportedMediaType, "unsupported_media_type",
 		"Send the request body as application/json.")
 	errInternal = newAPIError(http.StatusInternalServerError, "internal_error",

@@ -89,7 +89,10 @@ func (tp *testPortal) start() {
 		tp.t.Fatalf("Open: %v", err)
 	}
 	tp.srv = srv
-	tp.http = httptest.NewServer(srv.Handler())
+	// The HTTP server cmd/portal runs, with its timeouts and limits.
+	tp.http = httptest.NewUnstartedServer(srv.Handler())
+	tp.http.Config = srv.HTTPServer()
+	tp.http.Start()
 }
 
 func (tp *testPortal) stop() {

@@ -113,6 +113,10 @@ func (s *Server) middleware(next, notFound http.Handler) http.Handler {
 				"status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000,
 				"client", ri.clientAddr, "account_id", ri.accountID)
 		}()
+		if headerBytes(r) > maxHeaderBytes {
+			s.writeError(rec, r, errHeadersTooLarge)
+			return
+		}
 		// The mux would redirect an unclean path (//, /./, /../) with a text body;
 		// the API has no such paths, so they are simply unknown.
 		if r.URL.Path == "" || path.Clean(r.URL.Path) != r.URL.Path {
