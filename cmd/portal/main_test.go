@@ -302,7 +302,9 @@ func TestServerAnswersAreContractAnswers(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge || resp.Header.Get("Content-Type") != "application/json" ||
 		json.Unmarshal(body, &e) != nil || e.Error.Code != "request_too_large" {
 		t.Errorf("100 KiB of headers: %d %s %q, want 431 request_too_large in JSON", resp.StatusCode, resp.Header.Get("Content-Type"), body)
