@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -92,9 +91,9 @@ func TestLoadHTTP(t *testing.T) {
 }
 
 // interleave reorders bodies made in groups of n for one account (a, a, a,
-// b, b, b, …) so that the same account's requests lie far apart: a, b, …, a,
-// b, …. Requests of one account still go in their order, since each round
-// comes after the one before.
+// b, b, b, …) into rounds (a, b, …, a, b, …), so that the same account's
+// requests lie far apart. With a number of accounts that is a multiple of
+// the clients, each account's requests all go to one client (loadPhase).
 func interleave(bodies [][]byte, n int) [][]byte {
 	var out [][]byte
 	for i := range n {
@@ -187,7 +186,10 @@ func (lp *loadPortal) passwordAccounts(t *testing.T, n int) {
 type loadPhase struct {
 	name   string
 	path   string
-	bodies [][]byte // sent in order, each once, by whichever client is free
+	// bodies are sent once each: client c sends c, c+clients, c+2×clients, …
+	// in that order, so that requests made in rounds of one account per client
+	// (see interleave) reach the portal in their order.
+	bodies [][]byte
 	want   int
 }
 
@@ -212,7 +214,6 @@ func (r *loadResult) percentile(p int) float64 {
 // bodies run out or limit has passed.
 func (ph loadPhase) run(t *testing.T, base string, clients int, limit time.Duration) loadResult {
 	var (
-		next     atomic.Int64
 		mu       sync.Mutex
 		res      loadResult
 		wg       sync.WaitGroup
@@ -227,11 +228,7 @@ func (ph loadPhase) run(t *testing.T, base string, clients int, limit time.Durat
 			defer transport.CloseIdleConnections()
 			var lat []time.Duration
 			unexpected, first := 0, ""
-			for time.Now().Before(deadline) {
-				i := next.Add(1) - 1
-				if i >= int64(len(ph.bodies)) {
-					break
-				}
+			for i := c; i < len(ph.bodies) && time.Now().Before(deadline); i += clients {
 				t0 := time.Now()
 				resp, err := client.Post(base+ph.path, "application/json", bytes.NewReader(ph.bodies[i]))
 				status, body := 0, ""
