@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 )
@@ -23,36 +22,25 @@ func TestBurstOfWrongPasswordsFromOneAddress(t *testing.T) {
 	hashed := tp.srv.hasher.verifications.Load()
 	body := []byte(`{"username":"alice@example.com","password":"wrong password"}`)
 
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		statuses = map[int]int{}
+	type result struct {
+		statuses map[int]int
 		noRetry  int
-		start    = make(chan struct{})
-	)
-	for range 300 {
-		wg.Go(func() {
-			<-start
-			resp, err := http.Post(tp.http.URL+"/api/v1/login", "application/json", bytes.NewReader(body))
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				statuses[-1]++
-				return
-			}
-			resp.Body.Close()
-			statuses[resp.StatusCode]++
-			if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
-				noRetry++
-			}
-		})
 	}
-	close(start)
+	done := make(chan result)
+	go func() {
+		statuses, noRetry := burst(300, func(int) *http.Request {
+			req, _ := http.NewRequest("POST", tp.http.URL+"/api/v1/login", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			return req
+		})
+		done <- result{statuses, noRetry}
+	}()
 	time.Sleep(50 * time.Millisecond) // the burst is under way
 	began = time.Now()
 	tp.callFrom(t, clientFrom("127.0.0.2"), "POST", "/api/v1/login", "", map[string]string{"username": aliceUser, "password": alicePassword})
 	took := time.Since(began)
-	wg.Wait()
+	res := <-done
+	statuses, noRetry := res.statuses, res.noRetry
 
 	n := tp.srv.hasher.verifications.Load() - hashed - 1 // less the sign-in from 127.0.0.2
 	t.Logf("statuses %v, %d hashed; the sign-in from another address took %v (%v alone)", statuses, n, took, alone)
@@ -84,32 +72,13 @@ func TestHashingQueueIsBounded(t *testing.T) {
 		c.MaxQueuedHashes = 4
 	})
 	hashed := tp.srv.hasher.verifications.Load()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		statuses = map[int]int{}
-		start    = make(chan struct{})
-	)
-	for i := range 60 {
-		wg.Go(func() {
-			body := fmt.Sprintf(`{"username":"user%d@example.com","password":"wrong password"}`, i)
-			req, _ := http.NewRequest("POST", tp.http.URL+"/api/v1/login", bytes.NewReader([]byte(body)))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Forwarded-For", fmt.Sprintf("192.0.2.%d", i+1))
-			<-start
-			resp, err := http.DefaultClient.Do(req)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				statuses[-1]++
-				return
-			}
-			resp.Body.Close()
-			statuses[resp.StatusCode]++
-		})
-	}
-	close(start)
-	wg.Wait()
+	statuses, _ := burst(60, func(i int) *http.Request {
+		body := fmt.Sprintf(`{"username":"user%d@example.com","password":"wrong password"}`, i)
+		req, _ := http.NewRequest("POST", tp.http.URL+"/api/v1/login", bytes.NewReader([]byte(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("192.0.2.%d", i+1))
+		return req
+	})
 	n := tp.srv.hasher.verifications.Load() - hashed
 	t.Logf("statuses %v, %d hashed", statuses, n)
 	if statuses[http.StatusTooManyRequests] == 0 || statuses[http.StatusUnauthorized]+statuses[http.StatusTooManyRequests] != 60 || n == 60 {

@@ -184,8 +184,8 @@ func (lp *loadPortal) passwordAccounts(t *testing.T, n int) {
 
 // loadPhase is one measured kind of request.
 type loadPhase struct {
-	name   string
-	path   string
+	name string
+	path string
 	// bodies are sent once each: client c sends c, c+clients, c+2×clients, …
 	// in that order, so that requests made in rounds of one account per client
 	// (see interleave) reach the portal in their order.
