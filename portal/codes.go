@@ -51,6 +51,7 @@ var (
 	callConfirm    = codeCall{name: "when setting up an authenticator"}
 	callDisable    = codeCall{name: "when turning two-factor authentication off"}
 	callRegenerate = codeCall{name: "when generating new recovery codes"}
+	callReauth     = codeCall{name: "when confirming identity"}
 )
 
 // proofResult says what an accepted proof was.

@@ -29,15 +29,26 @@ type Config struct {
 	TrustProxyHeaders bool
 	// SessionLifetime is how long a session token lasts; 0 means 12 hours.
 	SessionLifetime time.Duration
-	// PasswordFailuresPerAccount and PasswordFailuresPerAddress cap wrong passwords
-	// in PasswordFailureWindow; 0 means 10, 100 and 15 minutes.
-	PasswordFailuresPerAccount int
+	// PasswordFailuresPerAddress caps the wrong passwords from one client
+	// address, for any usernames, in PasswordFailureWindow; 0 means 10 in 15
+	// minutes.
 	PasswordFailuresPerAddress int
 	PasswordFailureWindow      time.Duration
+	// PasswordFailuresPerAccount caps the consecutive wrong passwords for one
+	// username from all addresses together (NIST SP 800-63B § 5.2.2): a right
+	// password clears the count, and a failure is forgotten after 24 hours. 0
+	// means 100. It is far above the per-address limit so that a flood from a
+	// few addresses cannot lock the owner out.
+	PasswordFailuresPerAccount int
 	// MaxConcurrentHashes caps parallel argon2id computations (19 MiB each); 0
 	// means one per CPU (GOMAXPROCS), at most 8. More than one per CPU adds
 	// memory, not speed: each hash runs on one thread.
 	MaxConcurrentHashes int
+	// MaxQueuedHashes caps the password checks waiting for or running a hash at
+	// once; past it a sign-in is refused at once (429) rather than queued. 0
+	// means 32 per MaxConcurrentHashes: about 32 hash times (1 to 2 s) of wait
+	// at most.
+	MaxQueuedHashes int
 
 	// Mailer delivers the notification emails queued in the outbox (DESIGN §
 	// Notifications); NewSMTPMailer makes one. Without it the messages wait in
@@ -62,6 +73,13 @@ const (
 	enrollmentLifetime = 10 * time.Minute
 	// mfaTokenLifetime is how long the step between password and code may take.
 	mfaTokenLifetime = 5 * time.Minute
+	// accountFailureWindow is how long a wrong password counts in the
+	// account-wide limit (Config.PasswordFailuresPerAccount) unless a right
+	// password clears it first.
+	accountFailureWindow = 24 * time.Hour
+	// inFlightRetry is the Retry-After of a password check refused because
+	// checks in flight could reach a limit: they settle within about a second.
+	inFlightRetry = time.Second
 	// maxBodyBytes bounds request bodies.
 	maxBodyBytes = 64 << 10
 )
@@ -80,15 +98,18 @@ func (c *Config) setDefaults() {
 		c.SessionLifetime = 12 * time.Hour
 	}
 	if c.PasswordFailuresPerAccount <= 0 {
-		c.PasswordFailuresPerAccount = 10
+		c.PasswordFailuresPerAccount = 100
 	}
 	if c.PasswordFailuresPerAddress <= 0 {
-		c.PasswordFailuresPerAddress = 100
+		c.PasswordFailuresPerAddress = 10
 	}
 	if c.PasswordFailureWindow <= 0 {
 		c.PasswordFailureWindow = 15 * time.Minute
 	}
 	if c.MaxConcurrentHashes <= 0 {
 		c.MaxConcurrentHashes = min(runtime.GOMAXPROCS(0), 8)
+	}
+	if c.MaxQueuedHashes <= 0 {
+		c.MaxQueuedHashes = 32 * c.MaxConcurrentHashes
 	}
 }

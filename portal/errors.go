@@ -19,6 +19,9 @@ type apiError struct {
 	clockOffsetSeconds *int
 	// retryAfter is set with rate_limited.
 	retryAfter time.Duration
+	// cause is set when the refusal answers a failure worth a warning in the
+	// log, such as a body that could not be read; never shown to the client.
+	cause error
 }
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
@@ -31,6 +34,17 @@ func errInvalidRequest(format string, args ...any) *apiError {
 	return newAPIError(http.StatusBadRequest, "invalid_request", format, args...)
 }
 
+// errUnreadableBody answers a request body that could not be read to its end:
+// a malformed chunked encoding, fewer bytes than its Content-Length, or a body
+// slower than the server's ReadTimeout. The client sent it wrong, so it is a
+// 400, logged as a warning with the reader's error (which never holds the
+// body's bytes).
+func errUnreadableBody(cause error) *apiError {
+	e := errInvalidRequest("The request body could not be read to its end: it was cut short, sent too slowly, or its chunked encoding is malformed.")
+	e.cause = cause
+	return e
+}
+
 var (
 	errUnauthorized = newAPIError(http.StatusUnauthorized, "unauthorized",
 		"Sign in first: the session token is missing, expired or revoked.")
@@ -40,6 +54,8 @@ var (
 		"This sign-in has expired or was already used; sign in again with your password.")
 	errReauthRequired = newAPIError(http.StatusForbidden, "reauth_required",
 		"You signed in more than 10 minutes ago; enter your password to continue.")
+	errReauthRequiredWithCode = newAPIError(http.StatusForbidden, "reauth_required",
+		"You signed in more than 10 minutes ago; enter your password and a code from your authenticator app (or a recovery code) to continue.")
 	errInvalidPassword = newAPIError(http.StatusForbidden, "invalid_password",
 		"The password is wrong.")
 	errReplaceConfirmationRequired = newAPIError(http.StatusConflict, "replace_confirmation_required",
@@ -56,6 +72,8 @@ var (
 		"There is no such API call.")
 	errTooLarge = newAPIError(http.StatusRequestEntityTooLarge, "request_too_large",
 		"The request body is larger than 64 KiB.")
+	errHeadersTooLarge = newAPIError(http.StatusRequestHeaderFieldsTooLarge, "request_too_large",
+		"The request's headers are larger than 64 KiB.")
 	errUnsupportedMediaType = newAPIError(http.StatusUnsupportedMediaType, "unsupported_media_type",
 		"Send the request body as application/json.")
 	errInternal = newAPIError(http.StatusInternalServerError, "internal_error",

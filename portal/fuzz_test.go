@@ -7,6 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -140,6 +143,64 @@ func fuzzJSONHandler(f *testing.F, method, path string, twoFactor bool) {
 		}
 		if rec.Code == http.StatusBadRequest && bytes.Contains(rec.Body.Bytes(), []byte("correct horse")) {
 			t.Fatal("an error message echoes the password")
+		}
+	})
+}
+
+// FuzzDecodeJSON feeds any body to the portal's body decoding (decodeJSON),
+// for each request type, and checks what it promises: a refusal is a 400 or
+// 413 *apiError that never quotes a field name it does not know (a password
+// typed as a key would be echoed); an accepted body is one JSON object that
+// encoding/json, strict about unknown fields, decodes to the same value.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"username":"a","password":"b"}`, `{"username":"a","password":"b","hunter2":1}`, `{"Username":"a"}`,
+		`{"mfa_token":"t","code":"123456"}`, `{"mfa_token":"t","recovery_code":"\u212Amnp-qrst-uvwx"}`,
+		`{"replace_existing":true,"password":"p","code":"123456"}`, `{"require_two_factor":false,"code":null}`,
+		`{"enrollment_id":"e","code":"123456"}`, `{"code":"123456"}{}`, `{"a":1,"a":2}`, `[]`, `null`, ``, `{`,
+		`{"username":"\ud800"}`, "{\"username\":\"a\"}\n",
+	} {
+		for kind := range uint8(6) {
+			f.Add([]byte(s), kind)
+		}
+	}
+	f.Fuzz(func(t *testing.T, body []byte, kind uint8) {
+		news := []func() any{
+			func() any { return new(loginRequest) }, func() any { return new(mfaLoginRequest) },
+			func() any { return new(enrollmentRequest) }, func() any { return new(confirmRequest) },
+			func() any { return new(updateSecurityRequest) }, func() any { return new(regenerateRequest) },
+		}
+		newDst := news[int(kind)%len(news)]
+		dst := newDst()
+		req := httptest.NewRequest("POST", "/api/v1/x", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		err := decodeJSON(httptest.NewRecorder(), req, dst)
+		if err != nil {
+			e, ok := err.(*apiError)
+			if !ok || e.status != http.StatusBadRequest && e.status != http.StatusRequestEntityTooLarge {
+				t.Fatalf("refusal %T %v, want a 400 or 413 *apiError", err, err)
+			}
+			names := fieldNames(dst)
+			dec := json.NewDecoder(bytes.NewReader(body))
+			for {
+				tok, err := dec.Token()
+				if err != nil {
+					break
+				}
+				if key, ok := tok.(string); ok && !names[key] && key != "" && strings.Contains(e.message, strconv.Quote(key)) {
+					t.Fatalf("the message %q quotes the unknown key %q", e.message, key)
+				}
+			}
+			return
+		}
+		strict := json.NewDecoder(bytes.NewReader(body))
+		strict.DisallowUnknownFields()
+		again := newDst()
+		if err := strict.Decode(again); err != nil {
+			t.Fatalf("accepted a body encoding/json refuses: %q: %v", body, err)
+		}
+		if !reflect.DeepEqual(again, dst) {
+			t.Fatalf("accepted %q as %+v, encoding/json reads %+v", body, dst, again)
 		}
 	})
 }

@@ -80,6 +80,8 @@ func (s *Server) handleSecurity(w http.ResponseWriter, r *http.Request, sess *se
 type enrollmentRequest struct {
 	ReplaceExisting bool    `json:"replace_existing"`
 	Password        *string `json:"password"`
+	Code            *string `json:"code"`
+	RecoveryCode    *string `json:"recovery_code"`
 }
 
 type enrollmentJSON struct {
@@ -100,12 +102,23 @@ func (s *Server) handleCreateEnrollment(w http.ResponseWriter, r *http.Request, 
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	ra := reauth{password: req.Password}
+	if req.Code != nil || req.RecoveryCode != nil {
+		p, err := parseProof(req.Code, req.RecoveryCode)
+		if err != nil {
+			return err
+		}
+		ra.second = &p
+	}
+	if err := checkPassword(req.Password); err != nil {
+		return err
+	}
 	acct := sess.account
 	if acct.totpSecret != nil && !req.ReplaceExisting {
 		return errReplaceConfirmationRequired
 	}
 	ctx := r.Context()
-	if err := s.reauthenticate(ctx, sess, req.Password, infoOf(r).clientAddr); err != nil {
+	if err := s.reauthenticate(ctx, sess, ra, infoOf(r).clientAddr); err != nil {
 		return err
 	}
 	secret := newTOTPSecret()
@@ -215,6 +228,15 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 	if req.RequireTwoFactor == nil {
 		return errInvalidRequest("Send require_two_factor.")
 	}
+	// The body is checked whole before anything else, so that what the
+	// contract refuses is refused whatever the account's state.
+	p, proofErr := parseProof(req.Code, req.RecoveryCode)
+	if proofErr != nil && (req.Code != nil || req.RecoveryCode != nil) {
+		return proofErr
+	}
+	if err := checkPassword(req.Password); err != nil {
+		return err
+	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 	configured := sess.account.totpSecret != nil
 	switch {
@@ -223,16 +245,14 @@ func (s *Server) handleUpdateSecurity(w http.ResponseWriter, r *http.Request, se
 	case *req.RequireTwoFactor || !configured:
 		// Already as asked: nothing to change and nothing to prove.
 		return s.handleSecurity(w, r, sess)
+	case proofErr != nil: // turning off needs a code
+		return proofErr
 	}
-	p, err := parseProof(req.Code, req.RecoveryCode)
-	if err != nil {
-		return err
-	}
-	if err := s.reauthenticate(ctx, sess, req.Password, addr); err != nil {
+	if err := s.reauthenticate(ctx, sess, reauth{password: req.Password, codeChecked: true}, addr); err != nil {
 		return err
 	}
 	var answer securityJSON
-	err = s.sessionTx(ctx, sess, func(tx *txn) error {
+	err := s.sessionTx(ctx, sess, func(tx *txn) error {
 		now := s.now()
 		acct, err := accountByID(ctx, tx, sess.account.id)
 		if err != nil {
@@ -348,13 +368,19 @@ func (s *Server) handleTime(w http.ResponseWriter, _ *http.Request) error {
 	return nil
 }
 
-// handleHealth is GET /api/v1/health: up, and the database answers.
+// handleHealth is GET /api/v1/health: up, and the database answers reads on
+// the reader connections and takes a write on the writer, as every sign-in
+// needs.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), healthTimeout)
 	defer cancel()
 	var one int
-	if err := s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		s.log.Error("health check failed", "err", err)
+	err := s.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	if err == nil {
+		err = s.checkWritable(ctx)
+	}
+	if err != nil {
+		s.log.Error("health check failed", "request_id", infoOf(r).id, "err", err)
 		return errUnavailable
 	}
 	h, err := s.health(ctx)
@@ -364,4 +390,34 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, h)
 	return nil
+}
+
+// healthTimeout bounds the health check, lock waits included.
+const healthTimeout = 2 * time.Second
+
+// checkWritable takes the database's write lock and writes in a transaction
+// that it then rolls back: what a sign-in does, without changing anything. A
+// SELECT would answer while another process holds the write lock or the file
+// cannot be written, when every sign-in fails. The lock is waited for at most
+// healthTimeout (the connection's own busy timeout is longer), and the write
+// goes on the writer connection, so a writer stuck in this process shows too.
+func (s *Server) checkWritable(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", healthTimeout.Milliseconds())); err != nil {
+		return err
+	}
+	// Back to the connection's usual wait for the writes that follow, even if
+	// ctx has ended.
+	defer conn.ExecContext(context.Background(), fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds()))
+	tx, err := conn.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `UPDATE meta SET value = value WHERE name = 'key_check'`)
+	return err
 }

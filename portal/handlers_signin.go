@@ -53,12 +53,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, addr := r.Context(), infoOf(r).clientAddr
 
-	// Refuse early while limited, before spending a hash on the attempt.
-	if wait, err := s.passwordLimitWait(ctx, s.rdb, req.Username, addr, s.now()); err != nil {
+	// Refuse early what the limits would refuse, before spending a hash on it.
+	release, err := s.admitPasswordCheck(ctx, req.Username, addr)
+	if err != nil {
 		return err
-	} else if wait > 0 {
-		return errRateLimited(wait)
 	}
+	defer release()
 	acct, err := accountByUsername(ctx, s.rdb, req.Username)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -217,27 +217,91 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, sess *sess
 	return nil
 }
 
-// reauthenticate applies the re-authentication rule for sensitive changes: the
-// session's sign-in must be younger than reauthAfter, or the request must hold
-// the account password, which then renews the session's sign-in time. Wrong
-// passwords count against the password limit.
-func (s *Server) reauthenticate(ctx context.Context, sess *session, password *string, addr string) error {
-	if password == nil {
-		if s.now().Sub(sess.authenticatedAt) > reauthAfter {
-			return errReauthRequired
-		}
-		return nil
-	}
-	if !lengthWithin(*password, 1, maxPasswordLength) {
+// checkPassword checks the shape of an optional password field.
+func checkPassword(password *string) error {
+	if password != nil && !lengthWithin(*password, 1, maxPasswordLength) {
 		return errInvalidRequest("The password must be 1 to %d characters.", maxPasswordLength)
 	}
-	username := sess.account.username
-	if wait, err := s.passwordLimitWait(ctx, s.rdb, username, addr, s.now()); err != nil {
-		return err
-	} else if wait > 0 {
-		return errRateLimited(wait)
+	return nil
+}
+
+// reauth is what a request that changes the second factor offers to prove who
+// is asking, beside its session.
+type reauth struct {
+	password *string
+	// second is the code or recovery code sent for re-authentication, or nil.
+	second *proof
+	// codeChecked says that the call checks a code of its own (turning 2FA off
+	// needs one in any case), so the password completes re-authentication.
+	codeChecked bool
+}
+
+// reauthenticate applies the re-authentication rule for changes to the
+// second factor (DESIGN § Security rules): the session's sign-in must be
+// younger than reauthAfter, or the request must hold the account password
+// and, while 2FA is on, a current code or an unused recovery code; the
+// password alone is not enough. What is sent is checked even on a recent
+// sign-in; a full re-authentication renews the session's sign-in time. Wrong
+// passwords count against the password limit, refused codes against the code
+// limit.
+func (s *Server) reauthenticate(ctx context.Context, sess *session, ra reauth, addr string) error {
+	needsCode := sess.account.totpSecret != nil && !ra.codeChecked
+	stale := s.now().Sub(sess.authenticatedAt) > reauthAfter
+	switch {
+	case ra.password == nil && !stale:
+		return nil // a code sent alone proves nothing more than the recent sign-in
+	case ra.password == nil, stale && needsCode && ra.second == nil:
+		if needsCode {
+			return errReauthRequiredWithCode
+		}
+		return errReauthRequired
 	}
-	ok, err := s.hasher.verify(ctx, *password, sess.account.passwordHash)
+	if err := checkPassword(ra.password); err != nil {
+		return err
+	}
+	return s.checkPasswordUnderLimits(ctx, sess, *ra.password, addr, "wrong password when confirming identity", func(tx *txn, now time.Time) error {
+		complete := !needsCode
+		if needsCode && ra.second != nil {
+			acct, err := accountByID(ctx, tx, sess.account.id)
+			if err != nil {
+				return err
+			}
+			if acct.totpSecret != nil { // else 2FA was turned off meanwhile: the password is enough
+				res, err := s.verifyProof(ctx, tx, acct, acct.totpSecret, *ra.second, callReauth, addr, now)
+				if err != nil {
+					return err
+				}
+				if res.recoveryUsed {
+					if err := recordEvent(ctx, tx, acct.id, eventRecoveryCodeUsed, addr,
+						fmt.Sprintf("to confirm identity; %d recovery codes left", res.recoveryLeft), now); err != nil {
+						return err
+					}
+				}
+			}
+			complete = true
+		}
+		if !complete {
+			return nil // a recent sign-in and a right password: not renewed without the code
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sessions SET authenticated_at = ? WHERE token_hash = ?`, millis(now), sess.tokenHash)
+		return err
+	})
+}
+
+// checkPasswordUnderLimits checks password against the session's account
+// under the password limits: admitted first (so a burst cannot queue
+// hashes), then hashed, then recorded in one transaction with the limits
+// read again. A wrong one is a failure and an event saying failDetail; a
+// right one clears the account's failures, and then, in the same
+// transaction, runs (nil: nothing more).
+func (s *Server) checkPasswordUnderLimits(ctx context.Context, sess *session, password, addr, failDetail string, then func(tx *txn, now time.Time) error) error {
+	username := sess.account.username
+	release, err := s.admitPasswordCheck(ctx, username, addr)
+	if err != nil {
+		return err
+	}
+	defer release()
+	ok, err := s.hasher.verify(ctx, password, sess.account.passwordHash)
 	if err != nil {
 		return err
 	}
@@ -252,7 +316,7 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 			if err := s.recordPasswordFailure(ctx, tx, username, addr, now); err != nil {
 				return err
 			}
-			if err := recordEvent(ctx, tx, sess.account.id, eventSignInFailed, addr, "wrong password when confirming identity", now); err != nil {
+			if err := recordEvent(ctx, tx, sess.account.id, eventSignInFailed, addr, failDetail, now); err != nil {
 				return err
 			}
 			return errInvalidPassword
@@ -260,7 +324,9 @@ func (s *Server) reauthenticate(ctx context.Context, sess *session, password *st
 		if err := s.clearAccountPasswordFailures(ctx, tx, username); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE sessions SET authenticated_at = ? WHERE token_hash = ?`, millis(now), sess.tokenHash)
-		return err
+		if then == nil {
+			return nil
+		}
+		return then(tx, now)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -88,7 +89,10 @@ func (tp *testPortal) start() {
 		tp.t.Fatalf("Open: %v", err)
 	}
 	tp.srv = srv
-	tp.http = httptest.NewServer(srv.Handler())
+	// The HTTP server cmd/portal runs, with its timeouts and limits.
+	tp.http = httptest.NewUnstartedServer(srv.Handler())
+	tp.http.Config = srv.HTTPServer()
+	tp.http.Start()
 }
 
 func (tp *testPortal) stop() {
@@ -183,7 +187,26 @@ func (tp *testPortal) call(t testing.TB, method, path, token string, body any) *
 	return callPortal(t, tp.http.URL, method, path, token, body, nil)
 }
 
+// callFrom is call with client, e.g. one that connects from another loopback
+// address (clientFrom).
+func (tp *testPortal) callFrom(t testing.TB, client *http.Client, method, path, token string, body any) *response {
+	t.Helper()
+	return callPortalWith(t, client, tp.http.URL, method, path, token, body, nil)
+}
+
+// clientFrom is an HTTP client whose connections come from the loopback
+// address ip (any of 127.0.0.0/8), so a test can be several clients.
+func clientFrom(ip string) *http.Client {
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext}}
+}
+
 func callPortal(t testing.TB, base, method, path, token string, body any, extra http.Header) *response {
+	t.Helper()
+	return callPortalWith(t, http.DefaultClient, base, method, path, token, body, extra)
+}
+
+func callPortalWith(t testing.TB, client *http.Client, base, method, path, token string, body any, extra http.Header) *response {
 	t.Helper()
 	var data []byte
 	contentType := ""
@@ -238,7 +261,7 @@ func callPortal(t testing.TB, base, method, path, token string, body any, extra 
 		}
 	}
 
-	resp, err := http.DefaultClient.Do(newReq())
+	resp, err := client.Do(newReq())
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -436,4 +459,27 @@ const (
 
 func (tp *testPortal) createAlice() {
 	tp.createUser(NewUser{Username: aliceUser, Password: alicePassword, Name: "Alice Example", Company: "Example Ltd"})
+}
+
+// checkAgainstContract checks an answer got outside call (from a raw
+// exchange on a connection) against the contract's operation at method and
+// path.
+func checkAgainstContract(t testing.TB, method, path string, status int, header http.Header, body []byte) {
+	t.Helper()
+	_, router := contract(t)
+	req := httptest.NewRequest(method, path, nil)
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+	if err != nil {
+		t.Errorf("%s %s: answer %d breaks the contract: %v\nbody: %s", method, path, status, err, body)
+	}
 }

@@ -118,6 +118,10 @@ func (s *Server) middleware(next, notFound http.Handler) http.Handler {
 				"status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000,
 				"client", ri.clientAddr, "account_id", ri.accountID)
 		}()
+		if headerBytes(r) > maxHeaderBytes {
+			s.writeError(rec, r, errHeadersTooLarge)
+			return
+		}
 		// The mux would redirect an unclean path (//, /./, /../) with a text body;
 		// the API has no such paths, so they are simply unknown.
 		if r.URL.Path == "" || path.Clean(r.URL.Path) != r.URL.Path {
@@ -232,9 +236,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, e *apiError)
 	if e.status == http.StatusUnauthorized && e.code == "unauthorized" {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="partner-portal"`)
 	}
-	if e.status >= 500 {
+	switch {
+	case e.status >= 500:
 		s.log.Warn("answered with an error", "request_id", infoOf(r).id, "status", e.status, "code", e.code)
-	} else {
+	case e.cause != nil:
+		s.log.Warn("refused", "request_id", infoOf(r).id, "status", e.status, "code", e.code, "cause", e.cause.Error())
+	default:
 		s.log.Debug("refused", "request_id", infoOf(r).id, "status", e.status, "code", e.code)
 	}
 	writeJSON(w, e.status, body)
@@ -259,7 +266,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // request fields): application/json, at most 64 KiB, a single JSON object whose
 // keys are dst's fields spelled exactly, each at most once. (encoding/json alone
 // would match keys without regard to case and let a repeated key win silently.)
-// Its refusals name the problem but never echo what was sent.
+// Its refusals name the problem but never echo what was sent, field names
+// included.
 func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -274,7 +282,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, dst any) error {
 		if errors.As(err, &tooLarge) {
 			return errTooLarge
 		}
-		return err
+		// Whatever else went wrong came from the client's side of the
+		// connection (the server cancels the request's context then too, so
+		// that says nothing more); if it has gone, the answer is simply lost.
+		return errUnreadableBody(err)
 	}
 	if err := checkKeys(body, fieldNames(dst)); err != nil {
 		return err
@@ -321,10 +332,8 @@ func checkKeys(body []byte, names map[string]bool) error {
 		}
 		key, _ := tok.(string)
 		switch {
-		case !names[key] && isIdentifier(key):
-			return errInvalidRequest("The field %q is not part of this call.", key)
-		case !names[key]: // not echoed: it may be anything, a password pasted in the wrong place too
-			return errInvalidRequest("The body has a field that is not part of this call.")
+		case !names[key]: // not echoed: it may be anything, a password typed as a key too
+			return errInvalidRequest("The body has a field that is not part of this call (field names are matched exactly, case included).")
 		case seen[key]:
 			return errInvalidRequest("The field %q appears more than once.", key)
 		}
@@ -365,20 +374,6 @@ func jsonError(err error) error {
 	default:
 		return errInvalidRequest("The request body is not valid JSON.")
 	}
-}
-
-// isIdentifier reports whether s looks like a field name: 1 to 64 ASCII
-// letters, digits and underscores.
-func isIdentifier(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // lengthWithin reports whether s has min to max characters, counted as the

@@ -263,10 +263,15 @@ func TestJourney(t *testing.T) {
 		wantError(t, tp.call(t, "POST", totpPath, token, map[string]any{"replace_existing": false}), http.StatusConflict, "replace_confirmation_required")
 		tp.clock.Advance(11 * time.Minute) // the sign-in is now older than 10 minutes
 		wantError(t, tp.call(t, "POST", totpPath, token, map[string]any{"replace_existing": true}), http.StatusForbidden, "reauth_required")
-		wantError(t, tp.call(t, "POST", totpPath, token, map[string]any{"replace_existing": true, "password": "wrong password"}),
+		// The password alone is not enough: full re-authentication takes a code too.
+		wantError(t, tp.call(t, "POST", totpPath, token, map[string]any{"replace_existing": true, "password": alicePassword}),
+			http.StatusForbidden, "reauth_required")
+		tp.clock.NextStep()
+		code := refCode(t, enr.Secret, tp.clock.Now())
+		wantError(t, tp.call(t, "POST", totpPath, token, map[string]any{"replace_existing": true, "password": "wrong password", "code": code}),
 			http.StatusForbidden, "invalid_password")
-		replacement = tp.enroll(t, token, map[string]any{"replace_existing": true, "password": alicePassword})
-		// The password renewed the sign-in: no password needed now.
+		replacement = tp.enroll(t, token, map[string]any{"replace_existing": true, "password": alicePassword, "code": code})
+		// Password and code renewed the sign-in: neither is needed now.
 		replacement = tp.enroll(t, token, map[string]any{"replace_existing": true})
 	})
 
@@ -274,7 +279,8 @@ func TestJourney(t *testing.T) {
 		tp.clock.Advance(11 * time.Minute)
 		wantError(t, tp.call(t, "POST", confirmPath, token, map[string]string{"enrollment_id": replacement.EnrollmentID, "code": refCode(t, replacement.Secret, tp.clock.Now())}),
 			http.StatusGone, "enrollment_expired")
-		replacement = tp.enroll(t, token, map[string]any{"replace_existing": true, "password": alicePassword})
+		tp.clock.NextStep()
+		replacement = tp.enroll(t, token, map[string]any{"replace_existing": true, "password": alicePassword, "code": refCode(t, enr.Secret, tp.clock.Now())})
 
 		other := tp.loginWithCode(t, aliceUser, alicePassword, enr.Secret)
 		wantStatus(t, tp.call(t, "GET", "/api/v1/account", other, nil), http.StatusOK)
@@ -329,7 +335,9 @@ func TestJourney(t *testing.T) {
 		wantStatus(t, tp.call(t, "POST", mfaPath, "", map[string]string{"mfa_token": ch.MFAToken, "code": refCode(t, secret, tp.clock.Now())}), http.StatusOK)
 	})
 
-	t.Run("password limit per account", func(t *testing.T) {
+	t.Run("password limit per address", func(t *testing.T) {
+		// Ten wrong passwords from this address (the account-wide limit is
+		// 100: limits_test.go).
 		for range 10 {
 			wantError(t, tp.call(t, "POST", loginPath, "", map[string]string{"username": aliceUser, "password": "wrong password"}),
 				http.StatusUnauthorized, "invalid_credentials")

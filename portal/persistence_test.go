@@ -230,17 +230,28 @@ func TestParallelSignInsWithOneCode(t *testing.T) {
 // parallelPosts sends n identical POSTs at once and counts the statuses.
 func parallelPosts(t *testing.T, url, token string, body []byte, n int) map[int]int {
 	t.Helper()
+	statuses, _ := burst(n, func(int) *http.Request {
+		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		return req
+	})
+	return statuses
+}
+
+// burst sends the n requests that newReq makes (request i for i in [0, n))
+// all at once, and counts the statuses (-1: no answer) and the 429 answers
+// without Retry-After.
+func burst(n int, newReq func(i int) *http.Request) (statuses map[int]int, noRetryAfter int) {
 	var (
-		mu       sync.Mutex
-		statuses = map[int]int{}
-		start    = make(chan struct{})
-		wg       sync.WaitGroup
+		mu    sync.Mutex
+		start = make(chan struct{})
+		wg    sync.WaitGroup
 	)
-	for range n {
+	statuses = map[int]int{}
+	for i := range n {
 		wg.Go(func() {
-			req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Authorization", "Bearer "+token)
+			req := newReq(i)
 			<-start
 			resp, err := http.DefaultClient.Do(req)
 			mu.Lock()
@@ -251,9 +262,12 @@ func parallelPosts(t *testing.T, url, token string, body []byte, n int) map[int]
 			}
 			resp.Body.Close()
 			statuses[resp.StatusCode]++
+			if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") == "" {
+				noRetryAfter++
+			}
 		})
 	}
 	close(start)
 	wg.Wait()
-	return statuses
+	return statuses, noRetryAfter
 }

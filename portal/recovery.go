@@ -44,15 +44,21 @@ func randIndex(n int) int {
 
 // normalizeRecoveryCode turns what a person typed into the code's canonical form
 // (lower case, no spaces or hyphens) and reports whether it has a recovery code's
-// shape at all.
+// shape at all. Case is folded in ASCII only, and any other character is
+// refused: Unicode's case mapping would let look-alikes in (U+212A KELVIN SIGN
+// lower-cases to k), and the contract's pattern allows none of them.
 func normalizeRecoveryCode(s string) (string, bool) {
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
+	for i := range len(s) {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
 		switch {
-		case r == '-' || r == ' ':
-		case r < 128 && strings.ContainsRune(recoveryAlphabet, r):
-			b.WriteRune(r)
-		default:
+		case c == '-' || c == ' ':
+		case strings.IndexByte(recoveryAlphabet, c) >= 0:
+			b.WriteByte(c)
+		default: // a byte of a non-ASCII character, or outside the alphabet
 			return "", false
 		}
 	}

@@ -23,6 +23,8 @@ type Server struct {
 	rstmts *stmtCache
 	keys   *keyring
 	hasher *hasher
+	// attempts counts the password checks in flight, for the limits.
+	attempts *passwordAttempts
 	// dummyHash is verified against when a username is unknown, so that a wrong
 	// username costs the same time as a wrong password.
 	dummyHash string
@@ -56,6 +58,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		log:         cfg.Logger,
 		keys:        keys,
 		hasher:      newHasher(cfg.MaxConcurrentHashes),
+		attempts:    &passwordAttempts{inFlight: map[string]int{}},
 		stopJanitor: make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
@@ -159,7 +162,8 @@ func (s *Server) purgeExpired(ctx context.Context) {
 			{"DELETE FROM mfa_challenges WHERE expires_at <= ?", now},
 			{"DELETE FROM enrollments WHERE expires_at <= ?", now.Add(-24 * time.Hour)},
 			{"DELETE FROM code_failures WHERE at <= ?", now.Add(-codeFailureWindow)},
-			{"DELETE FROM password_failures WHERE at <= ?", now.Add(-s.cfg.PasswordFailureWindow)},
+			{"DELETE FROM password_failures WHERE at <= ? AND subject LIKE 'address:%'", now.Add(-s.cfg.PasswordFailureWindow)},
+			{"DELETE FROM password_failures WHERE at <= ?", now.Add(-max(s.cfg.PasswordFailureWindow, accountFailureWindow))},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, millis(q.before)); err != nil {
 				return err

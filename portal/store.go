@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 )
@@ -120,6 +121,9 @@ CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE given_up_at IS NULL;
 `,
 }
 
+// busyTimeout is how long a statement waits for a lock another process holds.
+const busyTimeout = 10 * time.Second
+
 // openDB opens the database file for a pool: WAL so readers never wait for the
 // writer, synchronous=NORMAL (durable across a process crash; the last commits may
 // be lost on power loss, which only forgets limits and sessions), a busy timeout
@@ -139,7 +143,7 @@ func openDB(path string, readOnly bool, conns int) (*sql.DB, error) {
 	} else if !errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("portal: create database: %w", err)
 	}
-	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+	dsn := path + fmt.Sprintf("?_pragma=busy_timeout(%d)", busyTimeout.Milliseconds()) + "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=foreign_keys(1)&_txlock=immediate"
 	if readOnly {
 		dsn += "&_pragma=query_only(1)"

@@ -92,34 +92,7 @@ func (s *Server) beginStaffReauth(ctx context.Context, sess *session, password, 
 // limits, as reauthenticate does, but without renewing the session's sign-in
 // time: that waits for the code too.
 func (s *Server) checkStaffPassword(ctx context.Context, sess *session, password, addr string) error {
-	username := sess.account.username
-	if wait, err := s.passwordLimitWait(ctx, s.rdb, username, addr, s.now()); err != nil {
-		return err
-	} else if wait > 0 {
-		return errRateLimited(wait)
-	}
-	ok, err := s.hasher.verify(ctx, password, sess.account.passwordHash)
-	if err != nil {
-		return err
-	}
-	return s.writeTx(ctx, func(tx *txn) error {
-		now := s.now()
-		if wait, err := s.passwordLimitWait(ctx, tx, username, addr, now); err != nil {
-			return err
-		} else if wait > 0 {
-			return errRateLimited(wait)
-		}
-		if !ok {
-			if err := s.recordPasswordFailure(ctx, tx, username, addr, now); err != nil {
-				return err
-			}
-			if err := recordEvent(ctx, tx, sess.account.id, eventSignInFailed, addr, "wrong password when confirming identity for a help-desk change", now); err != nil {
-				return err
-			}
-			return errInvalidPassword
-		}
-		return s.clearAccountPasswordFailures(ctx, tx, username)
-	})
+	return s.checkPasswordUnderLimits(ctx, sess, password, addr, "wrong password when confirming identity for a help-desk change", nil)
 }
 
 // finish checks the code, inside the change's transaction, against the staff

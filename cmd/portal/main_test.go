@@ -285,3 +285,33 @@ func post(t *testing.T, url, body string) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+// TestServerAnswersAreContractAnswers: a request whose headers pass the
+// contract's 64 KiB is answered by the portal itself, as a contract Error with
+// the common headers, not by Go's HTTP server in text/plain.
+func TestServerAnswersAreContractAnswers(t *testing.T) {
+	base, _, _ := startPortal(t, "-db", filepath.Join(t.TempDir(), "p.db"))
+	req, err := http.NewRequest("GET", base+"/api/v1/health", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Padding", strings.Repeat("x", 100<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge || resp.Header.Get("Content-Type") != "application/json" ||
+		json.Unmarshal(body, &e) != nil || e.Error.Code != "request_too_large" {
+		t.Errorf("100 KiB of headers: %d %s %q, want 431 request_too_large in JSON", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	for _, h := range []string{"X-Request-ID", "Date", "Cache-Control"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("100 KiB of headers: the answer has no %s", h)
+		}
+	}
+}
