@@ -125,3 +125,39 @@ func TestSwitchBackToNo(t *testing.T) {
 	}
 	h.assertTwoFactor(false)
 }
+
+// Given 2FA on and a sign-in older than 10 minutes, moving to a new phone
+// asks for the password and a current code in place (the password alone is
+// not enough to change the second factor), and then goes on to the QR code.
+func TestReplaceAuthenticatorAsksForPasswordAndCode(t *testing.T) {
+	h := newHarness(t)
+	h.start()
+	h.signIn()
+	key, _ := h.enable()
+	h.clock.Advance(11 * time.Minute)
+
+	test.Tap(current[*securityScreen](h).configure)
+	c := current[*configureScreen](h)
+	test.Tap(c.generate)
+	tapButton(t, h.win.Canvas().Overlays().Top(), "Continue")
+	h.wait()
+	if !c.reauth.form.Visible() || c.reauth.code == nil || h.focused() != c.reauth.password {
+		t.Fatalf("re-authentication form visible %v, with code %v, focus %T: %q",
+			c.reauth.form.Visible(), c.reauth.code != nil, h.focused(), c.message.Text)
+	}
+	test.Type(c.reauth.password, portal.DemoPassword)
+	test.Tap(c.generate)
+	if !strings.Contains(c.message.Text, "6-digit code") || h.focused() != c.reauth.code {
+		t.Errorf("password alone: message %q, focus %T", c.message.Text, h.focused())
+	}
+	test.Type(c.reauth.code, wrongCode(h.code(key, 0)))
+	test.Tap(c.generate)
+	h.wait()
+	if !strings.Contains(c.message.Text, "isn't right") || c.reauth.code.Text != "" || h.focused() != c.reauth.code {
+		t.Errorf("wrong code: message %q, field %q, focus %T", c.message.Text, c.reauth.code.Text, h.focused())
+	}
+	test.Type(c.reauth.code, h.code(key, 0))
+	c.reauth.code.TypedKey(&fyneKeyReturn)
+	h.wait()
+	current[*scanScreen](h)
+}
