@@ -39,6 +39,11 @@ type Demo struct {
 	// fills in the username and shows the password beside the badge.
 	Username string
 	Password string
+	// SupportUsername and SupportPassword are the demo help-desk
+	// account's, and SupportSecret its authenticator's key (a demo's
+	// credential, shown so that the help desk can be tried with any
+	// authenticator); empty when the demo has no help desk.
+	SupportUsername, SupportPassword, SupportSecret string
 }
 
 // App is the running application in its window: the shell (header,

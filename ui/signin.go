@@ -90,7 +90,12 @@ func newSignInScreen(e *env, setup signInSetup, next signInNext) *signInScreen {
 		paragraph("Use the same details as on the portal's own sign-in page."),
 	}
 	if d := demo; d != nil {
-		parts = append(parts, newBanner(bannerInfo, "Demo portal: sign in as "+d.Username+" with the password "+d.Password+"."))
+		text := "Demo portal: sign in as " + d.Username + " with the password " + d.Password + "."
+		if d.SupportUsername != "" {
+			text += " The help desk: " + d.SupportUsername + " with the password " + d.SupportPassword +
+				", then the code of the key " + d.SupportSecret + " (oathtool --totp -b " + d.SupportSecret + ")."
+		}
+		parts = append(parts, newBanner(bannerInfo, text))
 	}
 	s.box = column(append(parts,
 		form,
