@@ -27,12 +27,6 @@ cd "$(dirname "$0")/.."
 out=${1:-docs/bench.md}
 runs=${BENCH_RUNS:-5}
 export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} GOFLAGS=${GOFLAGS:--tags=migrated_fynedo,no_emoji}
-# The app builds against the patched Fyne, as make's builds and the
-# installers do (internal/fynepatch); the Makefile sets GOWORK for that.
-if [ -z "${GOWORK:-}" ]; then
-	./scripts/fyne-patched.sh bin/fyne-patched
-	export GOWORK=$PWD/bin/fyne-patched/go.work
-fi
 # $EPOCHREALTIME in this shell only, with a dot whatever the locale.
 LC_NUMERIC=C
 
@@ -228,8 +222,9 @@ app_size=$(stat -c %s "$app")
 app_linked="$work/partnersecurity-as-linked"
 go build "${release_flags[@]}" -o "$app_linked" .
 bare="$work/barewindow"
-# The bare window is Fyne as released: the reference the targets name.
-GOWORK=off go build "${release_flags[@]}" -o "$bare" ./bench/barewindow
+# The bare window is built as the app is (the same Fyne, tags and flags): the
+# reference the targets name.
+go build "${release_flags[@]}" -o "$bare" ./bench/barewindow
 bare_size=$(stat -c %s "$bare")
 firstdraw="$work/firstdraw"
 go build -o "$firstdraw" ./bench/firstdraw

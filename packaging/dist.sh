@@ -40,8 +40,6 @@ src=$work/src
 # the working tree changes while this runs.
 stage_source "$src"
 load_metadata "$src"
-# The app builds against the patched Fyne, as make build does.
-src_work=$(fyne_workspace "$src")
 VERSION=$APP_VERSION
 say "$APP_NAME $VERSION (build $APP_BUILD), tags $BUILD_TAGS, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH ($(date -u -d "@$SOURCE_DATE_EPOCH" +%FT%TZ))"
 
@@ -67,7 +65,7 @@ prepare() {
 fyne_package() {
 	local os=$1
 	shift
-	(cd "$src" && env GOWORK="$src_work" "$@" "$work/bin/fyne" package -os "$os" --release --tags "$BUILD_TAGS" \
+	(cd "$src" && env "$@" "$work/bin/fyne" package -os "$os" --release --tags "$BUILD_TAGS" \
 		--app-version "$APP_VERSION" --app-build "$APP_BUILD")
 	cp "$work/FyneApp.toml" "$src/FyneApp.toml"
 }

@@ -85,14 +85,6 @@ stage_source() {
 		tar --null -T - -cf -) | tar -xf - -C "$1"
 }
 
-# fyne_workspace SRC: makes the Go workspace in which SRC builds against the
-# patched Fyne, as the Makefile's builds do (internal/fynepatch), and prints
-# its go.work; pass it as GOWORK to the commands that build the app.
-fyne_workspace() {
-	"$1/scripts/fyne-patched.sh" "$1/bin/fyne-patched" || die "cannot patch Fyne for $1"
-	echo "$1/bin/fyne-patched/go.work"
-}
-
 # msi_guid NAME...: the name-based GUID of NAME... under the UpgradeCode.
 msi_guid() {
 	(cd "$REPO_ROOT" && go run ./packaging/distmeta guid "$MSI_UPGRADE_CODE" "$@")

@@ -24,8 +24,6 @@ dmg=$DIST/$PKG_NAME-$V-macos-universal.dmg
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage_source "$work/src"
-# The app builds against the patched Fyne, as make build does.
-src_work=$(fyne_workspace "$work/src")
 cp "$work/src/FyneApp.toml" "$work/FyneApp.toml"
 (cd "$REPO_ROOT" && go build -o "$work/fyne" fyne.io/tools/cmd/fyne)
 
@@ -34,7 +32,7 @@ cp "$work/src/FyneApp.toml" "$work/FyneApp.toml"
 for arch in arm64 amd64; do
 	clang_arch=$arch
 	[ "$arch" = amd64 ] && clang_arch=x86_64
-	(cd "$work/src" && GOWORK="$src_work" GOARCH=$arch CC="clang -arch $clang_arch" "$work/fyne" package -os darwin --release \
+	(cd "$work/src" && GOARCH=$arch CC="clang -arch $clang_arch" "$work/fyne" package -os darwin --release \
 		--tags "$BUILD_TAGS" --app-version "$V" --app-build "$APP_BUILD")
 	mv "$work/src/$app_name" "$work/$arch.app"
 	cp "$work/FyneApp.toml" "$work/src/FyneApp.toml"
