@@ -24,7 +24,7 @@ BIN := bin/partnersecurity
 # System packages: to build Fyne with cgo, to run the app, and for the tests.
 BUILD_PKGS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-RUN_PKGS := dbus gnome-keyring libegl1
+RUN_PKGS := dbus gnome-keyring
 TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
 	libsecret-tools dbus
 

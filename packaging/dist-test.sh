@@ -108,7 +108,7 @@ deb_relations() {
 	local deps p
 	deps=$(dpkg-deb -f "$deb" Depends)
 	echo "Depends: $deps"
-	for p in "libc6 (>=" libgl1 libegl1 libx11-6 libxcursor1 libxrandr2 libxinerama1 libxi6 libxxf86vm1; do
+	for p in "libc6 (>=" libgl1 libx11-6 libxcursor1 libxrandr2 libxinerama1 libxi6 libxxf86vm1; do
 		[[ ", $deps," == *", $p"[\ ,]* ]] || { echo "lacks $p"; return 1; }
 	done
 	[ "$(dpkg-deb -f "$deb" Recommends)" = gnome-keyring ]

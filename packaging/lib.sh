@@ -17,7 +17,7 @@ MSI_MANUFACTURER=${MSI_MANUFACTURER:-Online Data Storage UK}
 MSI_UPGRADE_CODE=ACA950F8-4B63-4105-B8BB-5903F777EB61
 # The runtime libraries the app needs on Linux beyond what dpkg-shlibdeps
 # finds: GLFW opens some of them only when it runs.
-DEB_RUNTIME_DEPENDS="libgl1, libegl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1"
+DEB_RUNTIME_DEPENDS="libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1"
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGING=$REPO_ROOT/packaging
