@@ -323,7 +323,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 log "the journey in the real window (TestJourneyInRealWindow, light theme)"
 journey_status=0
 PARTNERSECURITY_JOURNEY_REPORT="$work/journey" \
-	go test -count=1 -timeout 10m -run '^TestJourneyInRealWindow$/^light$' -v . >"$work/journey.log" 2>&1 || journey_status=$?
+	go test -count=1 -timeout 10m -run '^TestJourneyInRealWindow$/^light$' -v ./e2e >"$work/journey.log" 2>&1 || journey_status=$?
 if [ ! -s "$work/journey" ]; then
 	log "the journey test wrote no figures; its output:"
 	cat "$work/journey.log" >&2
