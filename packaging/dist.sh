@@ -24,7 +24,9 @@ set -euo pipefail
 what=${1:-all}
 case $what in all | linux | windows) ;; *) die "usage: dist.sh [all|linux|windows]" ;; esac
 
-# The build environment: nothing from the caller's shell may change the bits.
+# The build environment: nothing from the caller's shell may change the bits
+# (GOWORK=off: a workspace set for trying a change to a dependency, as
+# docs/upstream/ describes, never reaches the installers).
 export GOARCH=amd64 GOFLAGS=-buildvcs=false GOWORK=off
 unset GOAMD64 GOEXPERIMENT CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_LDFLAGS CC CXX
 export TZ=UTC LC_ALL=C.UTF-8

@@ -14,6 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 [ "$(uname -s)" = Darwin ] || die "dist-macos.sh runs on macOS only (see README.md, Installers)"
+# As dist.sh: no workspace from the caller's shell reaches the installer.
 export GOFLAGS=-buildvcs=false GOWORK=off
 unset GOARCH CGO_CFLAGS CGO_LDFLAGS
 load_metadata
