@@ -14,11 +14,6 @@ export GOTOOLCHAIN := go1.27.3
 #   114 → 100 MiB 2 s after launch under Xvfb) and the binary 4 MB less.
 TAGS := migrated_fynedo,no_emoji
 export GOFLAGS := -tags=$(TAGS)
-# Fyne with internal/fynepatch's change (its doc.go says why): every go
-# command here works in this workspace, whose Fyne is the patched copy that
-# scripts/fyne-patched.sh makes beside it. deps-build (or build) makes it.
-FYNE_PATCHED := bin/fyne-patched
-export GOWORK := $(CURDIR)/$(FYNE_PATCHED)/go.work
 # The Go vulnerability database release the offline scan uses; raise it on
 # purpose, in a commit of its own.
 export VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
@@ -27,9 +22,9 @@ GO := go
 BIN := bin/partnersecurity
 
 # System packages: to build Fyne with cgo, to run the app, and for the tests.
-BUILD_PKGS := patch gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+BUILD_PKGS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-RUN_PKGS := dbus gnome-keyring libegl1
+RUN_PKGS := dbus gnome-keyring
 TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
 	libsecret-tools dbus
 
@@ -46,11 +41,8 @@ demo: deps-build build
 test: deps-test fmt-check tidy-check vet staticcheck vulncheck
 	./scripts/with-desktop.sh $(GO) test -race -timeout 25m ./...
 
-build: $(GOWORK)
+build:
 	$(GO) build -o $(BIN) .
-
-$(GOWORK): go.mod internal/fynepatch/fyne-*.patch scripts/fyne-patched.sh
-	./scripts/fyne-patched.sh $(FYNE_PATCHED)
 
 ## portal: run the reference portal on http://127.0.0.1:8080 with the demo
 ## account (database in bin/, kept between runs).
@@ -61,7 +53,6 @@ portal: deps-build
 deps-build:
 	./scripts/apt-install.sh $(BUILD_PKGS) $(RUN_PKGS)
 	./scripts/need-go.sh
-	./scripts/fyne-patched.sh $(FYNE_PATCHED)
 
 deps-test: deps-build
 	./scripts/apt-install.sh $(TEST_PKGS)
@@ -70,9 +61,9 @@ fmt-check:
 	@out=$$(find . -path ./bin -prune -o -name '*.go' -print | xargs gofmt -l); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
-# go.mod and go.sum say exactly what the code imports (Fyne as released).
+# go.mod and go.sum say exactly what the code imports.
 tidy-check:
-	GOWORK=off $(GO) mod tidy -diff
+	$(GO) mod tidy -diff
 
 vet:
 	$(GO) vet ./...
@@ -80,10 +71,8 @@ vet:
 staticcheck:
 	$(GO) tool staticcheck -tags $(TAGS) ./...
 
-# Fyne as released: the scan matches modules by version, and the patch
-# changes no dependency.
 vulncheck:
-	GOWORK=off ./scripts/vulncheck.sh -tags $(TAGS)
+	./scripts/vulncheck.sh -tags $(TAGS)
 
 # Further targets, one file per area (journey screenshots, benchmarks…).
 -include mk/*.mk

@@ -38,15 +38,16 @@ func listenDemoPortal() (*demoPortal, error) {
 		return nil, fmt.Errorf("demo portal: %w", err)
 	}
 	return &demoPortal{
-		info: ui.Demo{Address: "http://" + ln.Addr().String(), Username: portal.DemoUsername, Password: portal.DemoPassword},
-		dir:  dir,
-		ln:   ln,
-		srv:  &http.Server{ReadHeaderTimeout: 10 * time.Second},
+		info: ui.Demo{Address: "http://" + ln.Addr().String(), Username: portal.DemoUsername, Password: portal.DemoPassword,
+			SupportUsername: portal.DemoSupportUsername, SupportPassword: portal.DemoSupportPassword},
+		dir: dir,
+		ln:  ln,
+		srv: &http.Server{ReadHeaderTimeout: 10 * time.Second},
 	}, nil
 }
 
-// open opens the database, creates the demo account and serves the portal,
-// in the background.
+// open opens the database, creates the demo accounts (the reseller and the
+// help desk) and serves the portal, in the background.
 func (d *demoPortal) open(logger *slog.Logger) { go d.serve(logger) }
 
 func (d *demoPortal) serve(logger *slog.Logger) {
@@ -56,8 +57,9 @@ func (d *demoPortal) serve(logger *slog.Logger) {
 		Issuer: "Partner Portal (demo)",
 		Logger: logger,
 	})
+	var accounts portal.DemoAccounts
 	if err == nil {
-		if _, err = p.EnsureDemoAccount(ctx); err != nil {
+		if accounts, err = p.EnsureDemoAccounts(ctx); err != nil {
 			p.Close()
 		}
 	}
@@ -67,6 +69,10 @@ func (d *demoPortal) serve(logger *slog.Logger) {
 		return
 	}
 	defer p.Close()
+	// Like cmd/portal -demo: the help desk's key is a demo credential, for
+	// an authenticator or oathtool.
+	fmt.Fprintf(os.Stderr, "Demo help desk: username %s  password %s  authenticator key %s (a code: oathtool --totp -b %s)\n",
+		portal.DemoSupportUsername, portal.DemoSupportPassword, accounts.SupportTOTPSecret, accounts.SupportTOTPSecret)
 	d.srv.Handler = p.Handler()
 	if err := d.srv.Serve(d.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		logger.Error("demo portal stopped", "err", err)

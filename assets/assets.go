@@ -19,6 +19,7 @@ var icon64PNG []byte
 // Icon is the application icon, a shield holding a key, 512×512 pixels.
 var Icon = fyne.NewStaticResource("Icon.png", iconPNG)
 
-// SmallIcon is the icon at 64×64 pixels, for the window's header: a small
-// image decodes in a fraction of the time at start-up.
+// SmallIcon is the icon at 64×64 pixels, for the window's header and the
+// window's own icon (the app's SetIcon): a small image decodes in a
+// fraction of the time at start-up.
 var SmallIcon = fyne.NewStaticResource("icon-64.png", icon64PNG)

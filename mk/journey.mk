@@ -11,7 +11,7 @@ SCREENSHOTS_DIR := docs/screenshots
 screenshots: deps-test
 	rm -f $(SCREENSHOTS_DIR)/*.png
 	PARTNERSECURITY_SCREENSHOTS=$(CURDIR)/$(SCREENSHOTS_DIR) \
-		./scripts/with-desktop.sh $(GO) test -count=1 -timeout 10m -run '^TestJourneyInRealWindow$$/^light$$' -v .
+		./scripts/with-desktop.sh $(GO) test -count=1 -timeout 10m -run '^TestJourneyInRealWindow$$/^light$$' -v ./e2e
 	@ls $(SCREENSHOTS_DIR)
 
 ## bench: launch time and memory of the app beside Chromium and a bare Fyne

@@ -24,7 +24,9 @@ set -euo pipefail
 what=${1:-all}
 case $what in all | linux | windows) ;; *) die "usage: dist.sh [all|linux|windows]" ;; esac
 
-# The build environment: nothing from the caller's shell may change the bits.
+# The build environment: nothing from the caller's shell may change the bits
+# (GOWORK=off: a workspace set for trying a change to a dependency, as
+# docs/upstream/ describes, never reaches the installers).
 export GOARCH=amd64 GOFLAGS=-buildvcs=false GOWORK=off
 unset GOAMD64 GOEXPERIMENT CGO_CFLAGS CGO_CPPFLAGS CGO_CXXFLAGS CGO_LDFLAGS CC CXX
 export TZ=UTC LC_ALL=C.UTF-8
@@ -40,8 +42,6 @@ src=$work/src
 # the working tree changes while this runs.
 stage_source "$src"
 load_metadata "$src"
-# The app builds against the patched Fyne, as make build does.
-src_work=$(fyne_workspace "$src")
 VERSION=$APP_VERSION
 say "$APP_NAME $VERSION (build $APP_BUILD), tags $BUILD_TAGS, SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH ($(date -u -d "@$SOURCE_DATE_EPOCH" +%FT%TZ))"
 
@@ -67,7 +67,7 @@ prepare() {
 fyne_package() {
 	local os=$1
 	shift
-	(cd "$src" && env GOWORK="$src_work" "$@" "$work/bin/fyne" package -os "$os" --release --tags "$BUILD_TAGS" \
+	(cd "$src" && env "$@" "$work/bin/fyne" package -os "$os" --release --tags "$BUILD_TAGS" \
 		--app-version "$APP_VERSION" --app-build "$APP_BUILD")
 	cp "$work/FyneApp.toml" "$src/FyneApp.toml"
 }

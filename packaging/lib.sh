@@ -17,7 +17,7 @@ MSI_MANUFACTURER=${MSI_MANUFACTURER:-Online Data Storage UK}
 MSI_UPGRADE_CODE=ACA950F8-4B63-4105-B8BB-5903F777EB61
 # The runtime libraries the app needs on Linux beyond what dpkg-shlibdeps
 # finds: GLFW opens some of them only when it runs.
-DEB_RUNTIME_DEPENDS="libgl1, libegl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1"
+DEB_RUNTIME_DEPENDS="libgl1, libx11-6, libxcursor1, libxrandr2, libxinerama1, libxi6, libxxf86vm1"
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGING=$REPO_ROOT/packaging
@@ -83,14 +83,6 @@ stage_source() {
 	(cd "$REPO_ROOT" && git ls-files -z --cached --others --exclude-standard |
 		while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
 		tar --null -T - -cf -) | tar -xf - -C "$1"
-}
-
-# fyne_workspace SRC: makes the Go workspace in which SRC builds against the
-# patched Fyne, as the Makefile's builds do (internal/fynepatch), and prints
-# its go.work; pass it as GOWORK to the commands that build the app.
-fyne_workspace() {
-	"$1/scripts/fyne-patched.sh" "$1/bin/fyne-patched" || die "cannot patch Fyne for $1"
-	echo "$1/bin/fyne-patched/go.work"
 }
 
 # msi_guid NAME...: the name-based GUID of NAME... under the UpgradeCode.

@@ -40,10 +40,9 @@ type Demo struct {
 	Username string
 	Password string
 	// SupportUsername and SupportPassword are the demo help-desk
-	// account's, and SupportSecret its authenticator's key (a demo's
-	// credential, shown so that the help desk can be tried with any
-	// authenticator); empty when the demo has no help desk.
-	SupportUsername, SupportPassword, SupportSecret string
+	// account's (empty when the demo has none); its authenticator's key
+	// is printed on standard error once the demo portal has made it.
+	SupportUsername, SupportPassword string
 }
 
 // App is the running application in its window: the shell (header,

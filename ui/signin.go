@@ -93,7 +93,7 @@ func newSignInScreen(e *env, setup signInSetup, next signInNext) *signInScreen {
 		text := "Demo portal: sign in as " + d.Username + " with the password " + d.Password + "."
 		if d.SupportUsername != "" {
 			text += " The help desk: " + d.SupportUsername + " with the password " + d.SupportPassword +
-				", then the code of the key " + d.SupportSecret + " (oathtool --totp -b " + d.SupportSecret + ")."
+				", then a code for the authenticator key printed in the terminal."
 		}
 		parts = append(parts, newBanner(bannerInfo, text))
 	}

@@ -14,6 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 [ "$(uname -s)" = Darwin ] || die "dist-macos.sh runs on macOS only (see README.md, Installers)"
+# As dist.sh: no workspace from the caller's shell reaches the installer.
 export GOFLAGS=-buildvcs=false GOWORK=off
 unset GOARCH CGO_CFLAGS CGO_LDFLAGS
 load_metadata
@@ -24,8 +25,6 @@ dmg=$DIST/$PKG_NAME-$V-macos-universal.dmg
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage_source "$work/src"
-# The app builds against the patched Fyne, as make build does.
-src_work=$(fyne_workspace "$work/src")
 cp "$work/src/FyneApp.toml" "$work/FyneApp.toml"
 (cd "$REPO_ROOT" && go build -o "$work/fyne" fyne.io/tools/cmd/fyne)
 
@@ -34,7 +33,7 @@ cp "$work/src/FyneApp.toml" "$work/FyneApp.toml"
 for arch in arm64 amd64; do
 	clang_arch=$arch
 	[ "$arch" = amd64 ] && clang_arch=x86_64
-	(cd "$work/src" && GOWORK="$src_work" GOARCH=$arch CC="clang -arch $clang_arch" "$work/fyne" package -os darwin --release \
+	(cd "$work/src" && GOARCH=$arch CC="clang -arch $clang_arch" "$work/fyne" package -os darwin --release \
 		--tags "$BUILD_TAGS" --app-version "$V" --app-build "$APP_BUILD")
 	mv "$work/src/$app_name" "$work/$arch.app"
 	cp "$work/FyneApp.toml" "$work/src/FyneApp.toml"
