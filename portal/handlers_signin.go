@@ -158,24 +158,11 @@ func (s *Server) handleLoginMFA(w http.ResponseWriter, r *http.Request) error {
 	err = s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		hash := tokenHash(req.MFAToken)
-		var accountID string
-		var passwordAt int64
-		err := tx.QueryRowContext(ctx, `SELECT account_id, created_at FROM mfa_challenges WHERE token_hash = ? AND expires_at > ?`,
-			hash, millis(now)).Scan(&accountID, &passwordAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errInvalidMFAToken
-		}
+		acct, passwordAt, err := challengeAccount(ctx, tx, hash, now)
 		if err != nil {
 			return err
 		}
-		ri.accountID = accountID
-		acct, err := accountByID(ctx, tx, accountID)
-		if err != nil {
-			return err
-		}
-		if acct.totpSecret == nil { // 2FA was turned off meanwhile
-			return errInvalidMFAToken
-		}
+		ri.accountID = acct.id
 		res, err := s.verifyProof(ctx, tx, acct, acct.totpSecret, p, callSignIn, ri.clientAddr, now)
 		if err != nil {
 			return err
@@ -329,4 +316,29 @@ func (s *Server) checkPasswordUnderLimits(ctx context.Context, sess *session, pa
 		}
 		return then(tx, now)
 	})
+}
+
+// challengeAccount returns the account of the waiting sign-in whose
+// mfa_token hashes to hash, and when its password was checked; a sign-in
+// that is unknown, expired, or whose account turned 2FA off meanwhile is
+// errInvalidMFAToken.
+func challengeAccount(ctx context.Context, tx *txn, hash []byte, now time.Time) (*account, int64, error) {
+	var accountID string
+	var passwordAt int64
+	err := tx.QueryRowContext(ctx, `SELECT account_id, created_at FROM mfa_challenges WHERE token_hash = ? AND expires_at > ?`,
+		hash, millis(now)).Scan(&accountID, &passwordAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, errInvalidMFAToken
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	acct, err := accountByID(ctx, tx, accountID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if acct.totpSecret == nil { // 2FA was turned off meanwhile
+		return nil, 0, errInvalidMFAToken
+	}
+	return acct, passwordAt, nil
 }

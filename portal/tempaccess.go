@@ -124,24 +124,11 @@ func (s *Server) loginWithTemporaryAccess(w http.ResponseWriter, r *http.Request
 	err := s.writeTx(ctx, func(tx *txn) error {
 		now := s.now()
 		hash := tokenHash(mfaToken)
-		var accountID string
-		var passwordAt int64
-		err := tx.QueryRowContext(ctx, `SELECT account_id, created_at FROM mfa_challenges WHERE token_hash = ? AND expires_at > ?`,
-			hash, millis(now)).Scan(&accountID, &passwordAt)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errInvalidMFAToken
-		}
+		acct, passwordAt, err := challengeAccount(ctx, tx, hash, now)
 		if err != nil {
 			return err
 		}
-		ri.accountID = accountID
-		acct, err := accountByID(ctx, tx, accountID)
-		if err != nil {
-			return err
-		}
-		if acct.totpSecret == nil { // 2FA was turned off meanwhile
-			return errInvalidMFAToken
-		}
+		ri.accountID = acct.id
 		limit, err := readCodeLimit(ctx, tx, acct.id, now)
 		if err != nil {
 			return err

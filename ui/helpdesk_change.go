@@ -68,17 +68,30 @@ func newStaffChange(e *env, action, what string, importance widget.Importance, s
 // errReasonLength is the reason's validation error.
 var errReasonLength = fmt.Errorf("give the reason in %d to %d characters", minReasonLength, maxReasonLength)
 
-// values returns the reason and the re-authentication to send, or a
-// sentence saying what is missing (the focus is then on that field).
-func (c *staffChange) values() (reason string, reauth client.Reauth, missing string) {
+// begin returns the reason and re-authentication to send, or false when
+// nothing may be sent yet: a call runs or the portal said to wait, or a
+// field lacks what it needs (the form then says what, with the focus
+// there).
+func (c *staffChange) begin() (reason string, reauth client.Reauth, ok bool) {
+	if !c.form.ready() {
+		return "", client.Reauth{}, false
+	}
 	reason = strings.TrimSpace(c.reason.Text)
 	if c.reason.Validate() != nil {
 		c.env.focus(c.reason)
-		return "", client.Reauth{}, fmt.Sprintf("Give the reason for the change, in %d to %d characters: it is kept in the security events of both accounts.", minReasonLength, maxReasonLength)
+		c.msg.SetText(fmt.Sprintf("Give the reason for the change, in %d to %d characters: it is kept in the security events of both accounts.", minReasonLength, maxReasonLength))
+		return "", client.Reauth{}, false
 	}
 	if m := c.reauth.missing(); m != "" {
-		return "", client.Reauth{}, m
+		c.msg.SetText(m)
+		return "", client.Reauth{}, false
 	}
 	password, code := c.reauth.values()
-	return reason, client.Reauth{Password: password, Code: code}, ""
+	return reason, client.Reauth{Password: password, Code: code}, true
 }
+
+// shown puts the focus on the reason, where the form starts.
+func (c *staffChange) shown() { c.env.focus(c.reason) }
+
+// hidden stops the form's countdown.
+func (c *staffChange) hidden() { c.sender.stop() }

@@ -42,17 +42,13 @@ func (s *resetScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *resetScreen) articleStep() int { return 0 }
 
-func (s *resetScreen) shown() { s.env.focus(s.change.reason) }
+func (s *resetScreen) shown() { s.change.shown() }
 
-func (s *resetScreen) hidden() { s.change.sender.stop() }
+func (s *resetScreen) hidden() { s.change.hidden() }
 
 func (s *resetScreen) onReset() {
-	if !s.change.form.ready() {
-		return
-	}
-	reason, reauth, missing := s.change.values()
-	if missing != "" {
-		s.change.msg.SetText(missing)
+	reason, reauth, ok := s.change.begin()
+	if !ok {
 		return
 	}
 	id := s.account.ID

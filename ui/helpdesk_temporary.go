@@ -68,17 +68,13 @@ func (s *temporaryAccessScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *temporaryAccessScreen) articleStep() int { return 0 }
 
-func (s *temporaryAccessScreen) shown() { s.env.focus(s.change.reason) }
+func (s *temporaryAccessScreen) shown() { s.change.shown() }
 
-func (s *temporaryAccessScreen) hidden() { s.change.sender.stop() }
+func (s *temporaryAccessScreen) hidden() { s.change.hidden() }
 
 func (s *temporaryAccessScreen) onIssue() {
-	if !s.change.form.ready() {
-		return
-	}
-	reason, reauth, missing := s.change.values()
-	if missing != "" {
-		s.change.msg.SetText(missing)
+	reason, reauth, ok := s.change.begin()
+	if !ok {
 		return
 	}
 	lifetime := temporaryLifetimes[max(s.lifetime.SelectedIndex(), 0)].d
