@@ -57,8 +57,19 @@ func TestLoadHTTP(t *testing.T) {
 	accepted := lp.signIns(t, codeRequests/3, 3)
 	var acceptedBodies [][]byte
 	for _, s := range accepted {
-		for i, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
-			acceptedBodies = append(acceptedBodies, mfaBody(s.tokens[i], refCode(t, s.secret, tp.clock.Now().Add(d))))
+		var codes []string
+		for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+			codes = append(codes, refCode(t, s.secret, tp.clock.Now().Add(d)))
+		}
+		// Two steps' codes are the same one time in a million: the later
+		// step's code then reads as the earlier step's, already used
+		// (409 code_reused, rightly). Across 20,000 accounts that happens
+		// in about one run in 25, so such an account is left out.
+		if codes[0] == codes[1] || codes[1] == codes[2] {
+			continue
+		}
+		for i, c := range codes {
+			acceptedBodies = append(acceptedBodies, mfaBody(s.tokens[i], c))
 		}
 	}
 	// Logins: one account without 2FA per client.
