@@ -24,6 +24,8 @@ BIN := bin/partnersecurity
 # System packages: to build Fyne with cgo, to run the app, and for the tests.
 BUILD_PKGS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# make demo's mail relay, which prints the demo portal's notification emails.
+DEMO_PKGS := python3-aiosmtpd
 RUN_PKGS := dbus gnome-keyring
 TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
 	libsecret-tools dbus
@@ -33,7 +35,8 @@ TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
 ## demo: install what is missing, build, and run the app against the
 ## reference portal running inside it, with the demo account.
 demo: deps-build build
-	./scripts/run-app.sh $(BIN) -demo
+	./scripts/apt-install.sh $(DEMO_PKGS)
+	./scripts/run-demo.sh $(BIN)
 
 ## test: install what is missing; gofmt, go.mod tidiness, vet, staticcheck,
 ## vulncheck, then every test with the race detector inside a throwaway

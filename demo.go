@@ -19,15 +19,23 @@ import (
 // random loopback port with a throwaway database.
 type demoPortal struct {
 	info ui.Demo
-	dir  string
-	ln   net.Listener
-	srv  *http.Server
+	// mailer delivers the notification emails (-demo-smtp); nil leaves
+	// them in the outbox.
+	mailer portal.Mailer
+	dir    string
+	ln     net.Listener
+	srv    *http.Server
 }
 
 // listenDemoPortal listens on a loopback port, so that the address is known
 // for the first screen; open then opens the portal behind it. Requests
-// queue on the socket until the portal serves them.
-func listenDemoPortal() (*demoPortal, error) {
+// queue on the socket until the portal serves them. smtp, if not empty, is
+// a mail relay on loopback that receives the portal's notification emails.
+func listenDemoPortal(smtp string) (*demoPortal, error) {
+	mailer, err := demoMailer(smtp)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("demo portal: %w", err)
@@ -38,6 +46,7 @@ func listenDemoPortal() (*demoPortal, error) {
 		return nil, fmt.Errorf("demo portal: %w", err)
 	}
 	return &demoPortal{
+		mailer: mailer,
 		info: ui.Demo{Address: "http://" + ln.Addr().String(), Username: portal.DemoUsername, Password: portal.DemoPassword,
 			SupportUsername: portal.DemoSupportUsername, SupportPassword: portal.DemoSupportPassword},
 		dir: dir,
@@ -56,6 +65,7 @@ func (d *demoPortal) serve(logger *slog.Logger) {
 		DBPath: filepath.Join(d.dir, "demo.db"),
 		Issuer: "Partner Portal (demo)",
 		Logger: logger,
+		Mailer: d.mailer,
 	})
 	var accounts portal.DemoAccounts
 	if err == nil {
@@ -86,4 +96,18 @@ func (d *demoPortal) stop() {
 	_ = d.srv.Shutdown(ctx)
 	_ = d.ln.Close() // in case the portal never started serving
 	_ = os.RemoveAll(d.dir)
+}
+
+// demoMailer is the demo portal's mail relay: HOST:PORT on loopback (make
+// demo starts one that prints what it receives), or nil for none. The demo
+// sends from a fixed address of its own.
+func demoMailer(addr string) (portal.Mailer, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return nil, fmt.Errorf("demo portal: -demo-smtp %q must be a relay on this computer, like 127.0.0.1:8025", addr)
+	}
+	return portal.NewSMTPMailer(portal.SMTPConfig{Addr: addr, From: "portal-demo@example.com"})
 }

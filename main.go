@@ -29,6 +29,7 @@ func main() { os.Exit(run()) }
 func run() int {
 	resumeGC := pauseGCForStartup()
 	demo := flag.Bool("demo", false, "run against a demo portal inside the app, with a demo account")
+	demoSMTP := flag.String("demo-smtp", "", "with -demo: mail relay `HOST:PORT` on this computer for the demo portal's notification emails")
 	guide := flag.Bool("guide", false, "start in guide mode, for help-desk staff on a call")
 	caFile := flag.String("ca-file", "", "PEM `file` of extra certificate authorities, for a branded portal on a private CA")
 	verbose := flag.Bool("v", false, "log each request (never a password, token, secret or code) to standard error")
@@ -61,7 +62,7 @@ func run() int {
 
 	var demoInfo *ui.Demo
 	if *demo {
-		d, err := listenDemoPortal()
+		d, err := listenDemoPortal(*demoSMTP)
 		if err != nil {
 			log.Fatal(err)
 		}
