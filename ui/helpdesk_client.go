@@ -138,7 +138,7 @@ func (s *clientScreen) render() {
 	}
 	s.pending.SetText("")
 	if t := a.TemporaryAccess; t != nil {
-		s.pending.SetText("A temporary access code is waiting to be used, until " + t.ExpiresAt.Local().Format("15:04") + ". Issuing a new one replaces it.")
+		s.pending.SetText("A temporary access code is waiting to be used, " + untilText(t.ExpiresAt, s.env.now()) + ". Issuing a new one replaces it.")
 	}
 	if a.TwoFactor.Configured {
 		s.issue.Enable()
@@ -168,7 +168,11 @@ func openSignIns(n int) string {
 	return fmt.Sprintf("%d open sign-ins", n)
 }
 
-// untilText is "until 15:04 (60 minutes from now)".
+// untilText is "until 15:04", or "until 3 Dec 15:04" when that is not today.
 func untilText(at, now time.Time) string {
-	return fmt.Sprintf("until %s (%s from now)", at.Local().Format("15:04"), roughDuration(at.Sub(now)))
+	at, now = at.Local(), now.Local()
+	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+		return "until " + at.Format("2 Jan 15:04")
+	}
+	return "until " + at.Format("15:04")
 }
