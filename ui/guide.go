@@ -62,7 +62,7 @@ func newGuidePanel(details func(done func(text string)), clipboard fyne.Clipboar
 
 // build makes the panel's widgets.
 func (g *guidePanel) build() {
-	g.status = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
+	g.status = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	g.copied = newMessageLabel(widget.SuccessImportance)
 	g.steps = container.NewVBox()
 	for i, s := range articleSteps {
@@ -104,7 +104,7 @@ func (g *guidePanel) setStep(n int) {
 	}
 	if n == 0 {
 		// The help desk's own screens: the steps are the client's.
-		g.status.SetText("Help desk: these are the steps your client follows")
+		g.status.SetText("Help desk: your client's steps")
 	} else {
 		g.status.SetText(fmt.Sprintf("Article step %d of %d", n, len(articleSteps)))
 	}

@@ -37,10 +37,12 @@ type staffChange struct {
 // change in the log, and submit runs on the button or Enter.
 func newStaffChange(e *env, action, what string, importance widget.Importance, submit, cancel func()) *staffChange {
 	c := &staffChange{env: e, msg: errorLine()}
-	c.reason = widget.NewMultiLineEntry()
-	c.reason.Wrapping = fyne.TextWrapWord
-	c.reason.SetMinRowsVisible(2)
-	c.reason.PlaceHolder = "Why, and how you checked who is calling (kept in both accounts' security events)"
+	// One line: Tab leaves it for the next field and Enter sends, where a
+	// multi-line entry would keep both and trap a keyboard user.
+	c.reason = &widget.Entry{
+		PlaceHolder: "Why, and how you checked who is calling (kept in both accounts' security events)",
+		OnSubmitted: func(string) { submit() },
+	}
 	c.reason.Validator = func(s string) error {
 		if n := len([]rune(strings.TrimSpace(s))); n < minReasonLength || n > maxReasonLength {
 			return errReasonLength
