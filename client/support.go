@@ -158,23 +158,10 @@ const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // validTemporaryCode reports whether s is a temporary access code as the
 // contract writes it: 16 characters of Crockford base32, in groups of 4
-// joined by dashes.
+// joined by dashes, which is the form NormalizeTemporaryCode reads it into.
 func validTemporaryCode(s string) bool {
-	groups := strings.Split(s, "-")
-	if len(groups) != 4 {
-		return false
-	}
-	for _, g := range groups {
-		if len(g) != 4 {
-			return false
-		}
-		for _, r := range g {
-			if !strings.ContainsRune(crockford, r) {
-				return false
-			}
-		}
-	}
-	return true
+	c, ok := NormalizeTemporaryCode(s)
+	return ok && c == s
 }
 
 // NormalizeTemporaryCode returns the temporary access code typed as s the
