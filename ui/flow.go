@@ -71,14 +71,22 @@ func (f *flow) toSecurity(notice string) {
 // Steps 4 to 6: the switch, Generate, and the confirmation when an
 // authenticator is already set up. With 2FA on, Configure also leads to
 // turning it off and to new recovery codes.
-func (f *flow) toConfigure() {
+func (f *flow) toConfigure() { f.showConfigure("") }
+
+// showConfigure is toConfigure with notice, if not empty, as a banner at
+// the top.
+func (f *flow) showConfigure(notice string) {
 	acct := f.account.get()
-	f.shell.show(newConfigureScreen(f.env, acct.client, acct.twoFactor, configureNext{
+	s := newConfigureScreen(f.env, acct.client, acct.twoFactor, configureNext{
 		scan:          f.toScan,
 		turnOff:       f.toTurnOff,
 		recoveryCodes: f.toNewRecoveryCodes,
 		back:          f.toHome,
-	}))
+	})
+	if notice != "" {
+		s.withNotice(notice)
+	}
+	f.shell.show(s)
 }
 
 // Steps 7 and 8: scan the QR code of the shared secret, enter the code.
@@ -131,12 +139,7 @@ func (f *flow) toHome() {
 
 // toNewPhone opens Configure after a sign-in with a temporary access code,
 // to set up the new phone (steps 5 to 9, as usual from there).
-func (f *flow) toNewPhone() {
-	f.toConfigure()
-	if c, ok := f.shell.current.(*configureScreen); ok {
-		c.withNotice(newPhoneNotice)
-	}
-}
+func (f *flow) toNewPhone() { f.showConfigure(newPhoneNotice) }
 
 // newPhoneNotice is Configure's banner after a sign-in with a temporary
 // access code.
