@@ -55,14 +55,7 @@ func TestHelpDeskInRealWindow(t *testing.T) {
 	app.signOut()
 
 	// The help desk signs in: the username field holds the reseller's.
-	app.press("Shift+Tab to the username", "shift+Tab")
-	app.press("Ctrl+A in the username", "ctrl+a")
-	app.typeText("type the help desk's username", deskUsername)
-	app.press("Tab to the password", "Tab")
-	app.typeText("type the help desk's password", deskPassword)
-	mark := app.log.mark()
-	app.press("Return: Sign in", "Return")
-	app.waitLogSince(mark, portalCall("POST", "/login", "200"), "the help desk's password accepted")
+	app.signInAfterSignOut("the help desk's", deskUsername, deskPassword)
 	time.Sleep(settleTime)
 	deskCode, _ := deskKey.codeWithTimeLeft(t, 3*time.Second)
 	app.typeText("type the help desk's 6-digit code", deskCode)
@@ -71,7 +64,7 @@ func TestHelpDeskInRealWindow(t *testing.T) {
 
 	// The search, with the focus in its field.
 	time.Sleep(settleTime)
-	mark = app.log.mark()
+	mark := app.log.mark()
 	app.typeText("type the search", "demo res")
 	app.press("Return: Search", "Return")
 	app.waitLogSince(mark, portalCall("GET", "/support/accounts", "200"), "the search's answer")
@@ -101,14 +94,7 @@ func TestHelpDeskInRealWindow(t *testing.T) {
 	app.signOut()
 
 	// The reseller signs in with the password and the code pasted.
-	app.press("Shift+Tab to the username", "shift+Tab")
-	app.press("Ctrl+A in the username", "ctrl+a")
-	app.typeText("type the username", demoUsername)
-	app.press("Tab to the password", "Tab")
-	app.typeText("type the password", demoPassword)
-	mark = app.log.mark()
-	app.press("Return: Sign in", "Return")
-	app.waitLogSince(mark, portalCall("POST", "/login", "200"), "the reseller's password accepted")
+	app.signInAfterSignOut("the reseller's", demoUsername, demoPassword)
 	time.Sleep(settleTime)
 	app.press("Tab to Use a recovery code instead", "Tab")
 	app.press("Tab to I lost my phone", "Tab")
@@ -192,6 +178,20 @@ func (r *appRun) waitLogSince(mark int, re *regexp.Regexp, what string) string {
 		}
 		time.Sleep(pollInterval)
 	}
+}
+
+// signInAfterSignOut signs in from the sign-in screen that Sign out left,
+// its focus in the password field: whose names the account in the actions.
+func (r *appRun) signInAfterSignOut(whose, username, password string) {
+	r.t.Helper()
+	r.press("Shift+Tab to the username", "shift+Tab")
+	r.press("Ctrl+A in the username", "ctrl+a")
+	r.typeText("type "+whose+" username", username)
+	r.press("Tab to the password", "Tab")
+	r.typeText("type "+whose+" password", password)
+	mark := r.log.mark()
+	r.press("Return: Sign in", "Return")
+	r.waitLogSince(mark, portalCall("POST", "/login", "200"), whose+" password accepted")
 }
 
 // signOut clicks the header's Sign out, its rightmost button, and waits
