@@ -88,15 +88,17 @@ type Options struct {
 
 // Client calls one portal. It is safe for concurrent use.
 type Client struct {
-	base   string // normalized portal address, e.g. https://x.example.com/portal
-	host   string
-	rc     *resty.Client
-	limit  time.Duration // the whole call's cap, Options.CallTimeout
-	log    *slog.Logger
-	clock  clock
-	mu     sync.Mutex
-	token  string
-	latest SupportDetails
+	base      string // normalized portal address, e.g. https://x.example.com/portal
+	host      string
+	rc        *resty.Client
+	limit     time.Duration // the whole call's cap, Options.CallTimeout
+	poll      *resty.Client // rc with room for a long poll's wait (longpoll.go)
+	pollLimit time.Duration
+	log       *slog.Logger
+	clock     clock
+	mu        sync.Mutex
+	token     string
+	latest    SupportDetails
 }
 
 // New returns a client for opts.Address. It fails on an invalid or
@@ -140,6 +142,17 @@ func New(opts Options) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	userAgent := fmt.Sprintf("PartnerSecurity/%s (%s; %s)", version, runtime.GOOS, runtime.GOARCH)
+	return &Client{
+		base: base, host: u.Host, log: logger,
+		rc: newResty(transport, timeout, userAgent), limit: limit,
+		poll: newResty(transport, longPollWait+timeout, userAgent), pollLimit: longPollWait + limit,
+	}, nil
+}
+
+// newResty is the resty client every call goes through: attempts bounded
+// by timeout, answers capped, GETs retried (retry.go).
+func newResty(transport http.RoundTripper, timeout time.Duration, userAgent string) *resty.Client {
 	hc := &http.Client{
 		Transport: transport,
 		Timeout:   timeout,
@@ -147,10 +160,10 @@ func New(opts Options) (*Client, error) {
 		// somewhere else, so a redirect is answered as "not a portal".
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	rc := resty.NewWithClient(hc).
+	return resty.NewWithClient(hc).
 		SetLogger(discardLogger{}).
 		SetDisableWarn(true).
-		SetHeader("User-Agent", fmt.Sprintf("PartnerSecurity/%s (%s; %s)", version, runtime.GOOS, runtime.GOARCH)).
+		SetHeader("User-Agent", userAgent).
 		SetHeader("Accept", "application/json").
 		SetResponseBodyLimit(MaxResponseBytes).
 		SetRetryCount(getRetries).
@@ -158,7 +171,6 @@ func New(opts Options) (*Client, error) {
 		SetRetryMaxWaitTime(maxRetryWait).
 		SetRetryAfter(retryAfter).
 		AddRetryCondition(shouldRetry)
-	return &Client{base: base, host: u.Host, rc: rc, limit: limit, log: logger}, nil
 }
 
 // newTransport is the default transport with the system's roots plus
@@ -249,12 +261,17 @@ type callInfo struct {
 // call sends one API request and decodes its answer into out (nil for a
 // 204 answer). body, when not nil, is sent as JSON.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body any, out validator) (callInfo, error) {
+	return c.callVia(ctx, c.rc, c.limit, method, path, query, body, out)
+}
+
+// callVia is call through rc, with limit as the whole call's deadline.
+func (c *Client) callVia(ctx context.Context, rc *resty.Client, limit time.Duration, method, path string, query url.Values, body any, out validator) (callInfo, error) {
 	// One deadline for every attempt and wait; retryAfter reads it to
 	// decide whether another attempt still fits.
-	ctx, cancel := context.WithTimeout(ctx, c.limit)
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	requestID := newRequestID()
-	r := c.rc.R().SetContext(ctx).SetHeader("X-Request-ID", requestID)
+	r := rc.R().SetContext(ctx).SetHeader("X-Request-ID", requestID)
 	if token := c.Token(); token != "" {
 		r.SetAuthToken(token)
 	}

@@ -72,6 +72,10 @@ var codeSentinels = map[string]error{
 	"two_factor_required":       ErrStaffTwoFactorRequired,
 	"two_factor_not_configured": ErrTwoFactorNotConfigured,
 	"account_not_found":         ErrNotFound,
+	// The support sessions' (supportsession.go).
+	"invalid_support_code":      ErrInvalidSupportCode,
+	"support_session_ended":     ErrSupportSessionEnded,
+	"support_session_not_found": ErrSupportSessionEnded,
 }
 
 // APIError is a refusal or failure the portal answered with its JSON error
