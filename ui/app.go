@@ -54,6 +54,7 @@ type App struct {
 	account *accountModel
 	flow    *flow
 	details *supportDetails
+	share   *sharing
 }
 
 // New builds the app in cfg.Window and, meanwhile, asks the keyring for a
@@ -80,26 +81,59 @@ func New(cfg Config) *App {
 		step:       func() int { return a.shell.step },
 		keyring:    a.flow.keyringState,
 	}
+	a.share = &sharing{env: a.env, release: a.details.release, view: newShareBanner(a.env)}
+	startSharing := func() {
+		if c := a.account.get().client; c != nil {
+			a.share.start(c)
+		}
+	}
+	a.share.view.stop, a.share.view.again = a.share.stopSharing, startSharing
+	a.flow.share = a.share
 	h := newHeader(cfg.Demo != nil, headerActions{
 		guide:   func() { a.shell.toggleGuide() },
+		share:   startSharing,
 		about:   func() { showAbout(a.env.win, a.details.release, a.details.collect, a.env.clipboard) },
 		signOut: a.flow.signOut,
 	})
-	a.shell = newShell(a.env, prefs, h, newGuidePanel(a.details.collect, a.env.clipboard))
+	g := newGuidePanel(a.details.collect, a.env.clipboard, startSharing)
+	a.shell = newShell(a.env, prefs, h, g)
+	a.shell.banners.Add(a.share.view.content())
 	a.flow.shell = a.shell
+	a.share.snapshot = a.progress
+	a.share.available = func(on bool) {
+		h.setCanShare(on)
+		g.setCanShare(on)
+	}
 	a.account.watch(h.show)
+	a.account.watch(a.share.onAccount)
 	a.env.setStep = a.shell.setStep
+	a.env.said = a.shell.said
+	a.shell.changed = a.share.changed
 	a.env.sessionEnded = a.flow.sessionEnded
 
 	a.shell.setGuide(cfg.Guide || prefs.guide())
-	a.env.win.SetOnClosed(a.env.cancel)
+	a.env.win.SetOnClosed(a.Close)
 	return a
+}
+
+// progress is what sharing with the help desk sends: where the person is
+// and what the screen says.
+func (a *App) progress() client.Progress {
+	var api supportAPI
+	if c := a.account.get().client; c != nil {
+		api = c
+	}
+	return progressOf(a.details.release, a.shell.step, a.shell.screenName(), a.shell.message, api)
 }
 
 // Start shows the first screen: the Security page if the keyring holds a
 // sign-in that still works, else the sign-in screen.
 func (a *App) Start() { a.flow.start() }
 
-// Close stops what the app runs in the background; the window's closing
-// calls it too.
-func (a *App) Close() { a.env.cancel() }
+// Close ends sharing with the help desk (waiting a moment for the portal
+// to hear it) and stops what the app runs in the background; the window's
+// closing calls it too.
+func (a *App) Close() {
+	a.share.endNow()
+	a.env.cancel()
+}

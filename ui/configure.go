@@ -62,7 +62,7 @@ type configureNext struct {
 // newConfigureScreen returns Configure for an account whose two-factor
 // status is tf (nil: not known).
 func newConfigureScreen(e *env, api enrollAPI, tf *client.TwoFactor, next configureNext) *configureScreen {
-	s := &configureScreen{env: e, api: api, twoFactor: tf, next: next, message: errorLine()}
+	s := &configureScreen{env: e, api: api, twoFactor: tf, next: next, message: e.errorLine()}
 	configured := s.configured()
 
 	s.require = newYesNoSwitch(configured, s.onRequireChanged)
@@ -128,6 +128,8 @@ func (s *configureScreen) articleStep() int {
 	}
 	return 4
 }
+
+func (s *configureScreen) name() string { return "Configure" }
 
 func (s *configureScreen) shown() { s.env.focus(s.require) }
 

@@ -35,7 +35,7 @@ type disableNext struct {
 }
 
 func newDisableScreen(e *env, api disableAPI, account *accountModel, next disableNext) *disableScreen {
-	s := &disableScreen{env: e, api: api, account: account, next: next, message: errorLine()}
+	s := &disableScreen{env: e, api: api, account: account, next: next, message: e.errorLine()}
 	// Six digits don't send it by themselves: turning 2FA off deserves a
 	// pause, and the button says what it does.
 	s.input = newFactorInput(e, factorPrompts{
@@ -69,6 +69,8 @@ func (s *disableScreen) content() fyne.CanvasObject { return s.box }
 
 // articleStep: this is the article's switch, turned the other way.
 func (s *disableScreen) articleStep() int { return 4 }
+
+func (s *disableScreen) name() string { return "Turn two-factor authentication off" }
 
 func (s *disableScreen) shown() { s.env.focus(s.input.field()) }
 

@@ -34,6 +34,9 @@ type env struct {
 
 	// setStep records the article step the person is on (the shell's).
 	setStep func(n int)
+	// said hears each message an error line shows, "" when it clears
+	// (the shell's, for sharing with the help desk).
+	said func(text string)
 	// sessionEnded handles ErrUnauthorized from a signed-in call and
 	// reports whether err was that (the flow's).
 	sessionEnded func(err error) bool
@@ -48,6 +51,7 @@ func newEnv(win fyne.Window, clipboard fyne.Clipboard, log *slog.Logger) *env {
 		ctx: ctx, cancel: cancel,
 		do: fyne.Do, now: time.Now, every: tickEvery,
 		setStep:      func(int) {},
+		said:         func(string) {},
 		sessionEnded: func(error) bool { return false },
 	}
 }

@@ -27,7 +27,7 @@ type eventsScreen struct {
 
 // newEventsScreen returns the list; back leaves it.
 func newEventsScreen(e *env, api eventsAPI, back func()) *eventsScreen {
-	s := &eventsScreen{env: e, api: api, list: container.NewVBox(), activity: widget.NewActivity(), message: errorLine()}
+	s := &eventsScreen{env: e, api: api, list: container.NewVBox(), activity: widget.NewActivity(), message: e.errorLine()}
 	s.retry = &widget.Button{Text: "Try again", OnTapped: s.load}
 	s.retry.Hide()
 	s.back = &widget.Button{Text: "Back to Security", OnTapped: back}
@@ -46,6 +46,8 @@ func newEventsScreen(e *env, api eventsAPI, back func()) *eventsScreen {
 func (s *eventsScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *eventsScreen) articleStep() int { return 3 }
+
+func (s *eventsScreen) name() string { return "Security events" }
 
 func (s *eventsScreen) shown() {
 	s.env.focus(s.back)

@@ -22,6 +22,10 @@ import (
 // A help-desk staff account's home is the help desk instead of Security:
 //
 //	help desk (search) ─→ a client's page ─→ temporary access code / reset ─→ the page
+//	help desk (join with the client's code) ─→ the client's progress, live ─→ a client's page
+//
+// Beside every screen of a signed-in partner: "Share my progress with the
+// help desk" (share.go), which the header and guide mode offer.
 
 // toStart shows the start screen while the keyring is asked for a saved
 // sign-in; signin_flow.go acts on its answer.
@@ -149,9 +153,20 @@ const newPhoneNotice = "You signed in with a temporary access code from the help
 // The help desk: find a client, their page, and the two changes.
 func (f *flow) toHelpDesk() {
 	acct := f.account.get()
-	f.shell.show(newHelpDeskScreen(f.env, acct.client, f.helpDeskQuery,
-		func(id string) { f.toClient(id, "") },
-		func(q string) { f.helpDeskQuery = q }))
+	f.shell.show(newHelpDeskScreen(f.env, acct.client, f.helpDeskQuery, helpDeskNext{
+		open:     func(id string) { f.toClient(id, "") },
+		watch:    f.toWatch,
+		remember: func(q string) { f.helpDeskQuery = q },
+	}))
+}
+
+// toWatch follows a client who shares their progress, live.
+func (f *flow) toWatch(j *client.JoinedSupportSession) {
+	acct := f.account.get()
+	f.shell.show(newWatchScreen(f.env, acct.client, j, watchNext{
+		client: func(id string) { f.toClient(id, "") },
+		back:   f.toHelpDesk,
+	}))
 }
 
 // toClient opens a client's page for the help desk.

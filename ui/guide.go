@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -40,21 +39,25 @@ type guidePanel struct {
 	// details collects the support details, and clipboard takes them.
 	details   func(done func(text string))
 	clipboard fyne.Clipboard
-	rows      []*guideRow
-	status    *widget.Label
-	copied    *messageLabel
-	copyBtn   *widget.Button
-	steps     *fyne.Container
-	scroll    *container.Scroll
-	box       *fyne.Container
-	visible   bool
-	step      int
+	// share, when set, starts "Share my progress with the help desk".
+	share    func()
+	steps    *stepList
+	status   *widget.Label
+	copied   *messageLabel
+	copyBtn  *widget.Button
+	shareBtn *widget.Button
+	box      *fyne.Container
+	visible  bool
+	step     int
+	// canShare is whether sharing can start now (a partner signed in, not
+	// sharing yet).
+	canShare bool
 }
 
 // newGuidePanel returns the panel, hidden and empty: its widgets are built
 // the first time guide mode is turned on, so that most starts skip them.
-func newGuidePanel(details func(done func(text string)), clipboard fyne.Clipboard) *guidePanel {
-	g := &guidePanel{details: details, clipboard: clipboard}
+func newGuidePanel(details func(done func(text string)), clipboard fyne.Clipboard, share func()) *guidePanel {
+	g := &guidePanel{details: details, clipboard: clipboard, share: share}
 	g.box = container.New(&fixedWidth{width: guidePanelWidth})
 	g.box.Hide()
 	return g
@@ -64,19 +67,15 @@ func newGuidePanel(details func(done func(text string)), clipboard fyne.Clipboar
 func (g *guidePanel) build() {
 	g.status = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	g.copied = newMessageLabel(widget.SuccessImportance)
-	g.steps = container.NewVBox()
-	for i, s := range articleSteps {
-		r := newGuideRow(i+1, s)
-		g.rows = append(g.rows, r)
-		g.steps.Add(r)
-	}
-	g.scroll = container.NewVScroll(g.steps)
+	g.steps = newStepList()
 	g.copyBtn = &widget.Button{Text: "Copy support details", Icon: theme.ContentCopyIcon(), OnTapped: g.onCopy}
+	g.shareBtn = &widget.Button{Text: shareLabel, Icon: theme.VisibilityIcon(), OnTapped: g.share}
+	g.setCanShare(g.canShare)
 	inner := container.NewBorder(
 		container.NewVBox(subheading("Guide mode"), g.status),
-		container.NewVBox(widget.NewSeparator(), g.copyBtn, g.copied),
+		container.NewVBox(widget.NewSeparator(), g.shareBtn, g.copyBtn, g.copied),
 		nil, nil,
-		g.scroll)
+		g.steps.content())
 	g.box.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewPadded(inner))}
 	g.box.Refresh()
 }
@@ -89,7 +88,7 @@ func (g *guidePanel) setVisible(on bool) {
 		g.box.Hide()
 		return
 	}
-	if g.rows == nil {
+	if g.steps == nil {
 		g.build()
 		g.setStep(g.step)
 	}
@@ -99,7 +98,7 @@ func (g *guidePanel) setVisible(on bool) {
 // setStep highlights step n and ticks the ones before it.
 func (g *guidePanel) setStep(n int) {
 	g.step = n
-	if g.rows == nil {
+	if g.steps == nil {
 		return
 	}
 	if n == 0 {
@@ -108,26 +107,19 @@ func (g *guidePanel) setStep(n int) {
 	} else {
 		g.status.SetText(fmt.Sprintf("Article step %d of %d", n, len(articleSteps)))
 	}
-	for i, r := range g.rows {
-		r.setState(i+1 < n, i+1 == n)
-	}
-	g.scrollTo(n)
+	g.steps.setStep(n)
 }
 
-// scrollTo brings step n into view when the window is too short for all.
-func (g *guidePanel) scrollTo(n int) {
-	if n < 1 || n > len(g.rows) {
+// setCanShare shows "Share my progress with the help desk" when on.
+func (g *guidePanel) setCanShare(on bool) {
+	g.canShare = on
+	if g.shareBtn == nil {
 		return
 	}
-	g.steps.Refresh() // lay out the rows at their new heights
-	r := g.rows[n-1]
-	top, bottom := r.Position().Y, r.Position().Y+r.Size().Height
-	view := g.scroll.Size().Height
-	switch {
-	case top < g.scroll.Offset.Y:
-		g.scroll.ScrollToOffset(fyne.NewPos(0, top))
-	case bottom > g.scroll.Offset.Y+view:
-		g.scroll.ScrollToOffset(fyne.NewPos(0, bottom-view))
+	if on && g.share != nil {
+		g.shareBtn.Show()
+	} else {
+		g.shareBtn.Hide()
 	}
 }
 
@@ -140,98 +132,6 @@ func (g *guidePanel) onCopy() {
 		g.copied.SetText("Copied. Paste them into your message to the help desk.")
 	})
 }
-
-// guideRow is one article step in the guide panel.
-type guideRow struct {
-	widget.BaseWidget
-	number  int
-	step    articleStep
-	done    bool
-	current bool
-}
-
-func newGuideRow(n int, s articleStep) *guideRow {
-	r := &guideRow{number: n, step: s}
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-func (r *guideRow) setState(done, current bool) {
-	if r.done == done && r.current == current {
-		return
-	}
-	r.done, r.current = done, current
-	r.Refresh()
-}
-
-// CreateRenderer lays out the number (or a tick), the title and, for the
-// current step only, its note: so all nine steps fit in the panel.
-func (r *guideRow) CreateRenderer() fyne.WidgetRenderer {
-	bg := canvas.NewRectangle(nil)
-	bg.CornerRadius = theme.InputRadiusSize()
-	num := &widget.Label{TextStyle: fyne.TextStyle{Bold: true}}
-	icon := widget.NewIcon(theme.ConfirmIcon())
-	title := &widget.Label{Text: r.step.title, Wrapping: fyne.TextWrapWord}
-	note := &widget.Label{Text: r.step.note, Wrapping: fyne.TextWrapWord}
-	text := container.NewVBox(title, note)
-	// The number sits level with the title's first line, not in the middle
-	// of title and note.
-	marker := container.NewVBox(container.NewStack(num, icon))
-	rr := &guideRowRenderer{row: r, bg: bg, num: num, icon: icon, title: title, note: note,
-		layout: container.NewBorder(nil, nil, marker, nil, text)}
-	rr.Refresh()
-	return rr
-}
-
-type guideRowRenderer struct {
-	row    *guideRow
-	bg     *canvas.Rectangle
-	num    *widget.Label
-	icon   *widget.Icon
-	title  *widget.Label
-	note   *widget.Label
-	layout *fyne.Container
-}
-
-func (rr *guideRowRenderer) Layout(size fyne.Size) {
-	rr.bg.Resize(size)
-	rr.layout.Resize(size)
-}
-
-func (rr *guideRowRenderer) MinSize() fyne.Size { return rr.layout.MinSize() }
-
-func (rr *guideRowRenderer) Refresh() {
-	r := rr.row
-	rr.num.SetText(fmt.Sprint(r.number))
-	if r.done {
-		rr.num.Hide()
-		rr.icon.Show()
-	} else {
-		rr.icon.Hide()
-		rr.num.Show()
-	}
-	rr.title.TextStyle.Bold = r.current
-	if r.current && r.step.note != "" {
-		rr.note.Show()
-	} else {
-		rr.note.Hide()
-	}
-	if r.current {
-		pr, pg, pb, _ := theme.Color(theme.ColorNamePrimary).RGBA()
-		rr.bg.FillColor = colorWithAlpha(pr, pg, pb, 0x40)
-	} else {
-		rr.bg.FillColor = nil
-	}
-	rr.title.Refresh()
-	rr.bg.Refresh()
-	rr.layout.Refresh()
-}
-
-func (rr *guideRowRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{rr.bg, rr.layout}
-}
-
-func (rr *guideRowRenderer) Destroy() {}
 
 // fixedWidth is a layout that gives its objects a fixed width and the
 // height they are given.

@@ -17,14 +17,14 @@ func TestGuideModeFollowsTheArticle(t *testing.T) {
 	if got := h.win.Title(); got != "Partner Security — Step 1 of 9" {
 		t.Errorf("title = %q", got)
 	}
-	if !h.app.shell.guide.box.Visible() || !h.app.shell.guide.rows[0].current {
+	if !h.app.shell.guide.box.Visible() || !h.app.shell.guide.steps.rows[0].current {
 		t.Error("the guide panel does not show step 1 as current")
 	}
 	h.signIn()
 	if got := h.win.Title(); got != "Partner Security — Step 3 of 9" {
 		t.Errorf("title on Security = %q", got)
 	}
-	if !h.app.shell.guide.rows[1].done || !h.app.shell.guide.rows[2].current {
+	if !h.app.shell.guide.steps.rows[1].done || !h.app.shell.guide.steps.rows[2].current {
 		t.Error("step 2 is not ticked, or step 3 not current")
 	}
 	s := h.generate()

@@ -15,6 +15,7 @@ import (
 type header struct {
 	account *widget.Label
 	guide   *widget.Button
+	share   *widget.Button
 	about   *widget.Button
 	signOut *widget.Button
 	box     fyne.CanvasObject
@@ -22,7 +23,7 @@ type header struct {
 
 // headerActions are what the header's buttons do.
 type headerActions struct {
-	guide, about, signOut func()
+	guide, share, about, signOut func()
 }
 
 // newHeader returns the header, signed out; demo adds the "Demo portal"
@@ -30,6 +31,8 @@ type headerActions struct {
 func newHeader(demo bool, do headerActions) *header {
 	h := &header{account: &widget.Label{Truncation: fyne.TextTruncateEllipsis}}
 	h.guide = &widget.Button{Text: "Guide mode", Icon: theme.HelpIcon(), OnTapped: do.guide}
+	h.share = &widget.Button{Text: shareShortLabel, Icon: theme.VisibilityIcon(), OnTapped: do.share}
+	h.share.Hide()
 	h.about = &widget.Button{Text: "About", Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: do.about}
 	h.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), OnTapped: do.signOut}
 	h.signOut.Hide()
@@ -42,6 +45,7 @@ func newHeader(demo bool, do headerActions) *header {
 	if demo {
 		right.Add(container.NewCenter(newBadge(bannerWarning, "Demo portal")))
 	}
+	right.Add(h.share)
 	right.Add(h.guide)
 	right.Add(h.about)
 	right.Add(h.signOut)
@@ -68,6 +72,15 @@ func (h *header) show(s accountState) {
 	}
 	h.account.SetText(text)
 	h.signOut.Show()
+}
+
+// setCanShare shows the share button when sharing may start.
+func (h *header) setCanShare(on bool) {
+	if on {
+		h.share.Show()
+	} else {
+		h.share.Hide()
+	}
 }
 
 // setGuide shows whether guide mode is on.

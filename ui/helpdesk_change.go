@@ -36,7 +36,7 @@ type staffChange struct {
 // newStaffChange returns the form; action names the button, what the
 // change in the log, and submit runs on the button or Enter.
 func newStaffChange(e *env, action, what string, importance widget.Importance, submit, cancel func()) *staffChange {
-	c := &staffChange{env: e, msg: errorLine()}
+	c := &staffChange{env: e, msg: e.errorLine()}
 	// One line: Tab leaves it for the next field and Enter sends, where a
 	// multi-line entry would keep both and trap a keyboard user.
 	c.reason = &widget.Entry{

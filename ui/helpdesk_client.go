@@ -59,7 +59,7 @@ func newClientScreen(e *env, api clientAccountAPI, id, notice string, next clien
 		notice:    container.NewVBox(),
 		events:    container.NewVBox(),
 		activity:  widget.NewActivity(),
-		message:   errorLine(),
+		message:   e.errorLine(),
 	}
 	if notice != "" {
 		s.notice.Add(newBanner(bannerSuccess, notice))
@@ -94,6 +94,8 @@ func newClientScreen(e *env, api clientAccountAPI, id, notice string, next clien
 func (s *clientScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *clientScreen) articleStep() int { return 0 }
+
+func (s *clientScreen) name() string { return "Help desk: a client's page" }
 
 func (s *clientScreen) shown() { s.load() }
 

@@ -42,6 +42,8 @@ func (s *resetScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *resetScreen) articleStep() int { return 0 }
 
+func (s *resetScreen) name() string { return "Help desk: reset two-factor authentication" }
+
 func (s *resetScreen) shown() { s.change.shown() }
 
 func (s *resetScreen) hidden() { s.change.hidden() }

@@ -19,8 +19,10 @@ const minSearchLength = 3
 // email address, name or company.
 type helpDeskScreen struct {
 	env  *env
-	api  clientSearchAPI
+	api  helpDeskAPI
 	open func(id string)
+	// watch opens the live view of a session joined.
+	watch func(j *client.JoinedSupportSession)
 	// remember keeps the last search, for coming back from a client's page.
 	remember func(query string)
 
@@ -30,13 +32,23 @@ type helpDeskScreen struct {
 	message *messageLabel
 	sender  *sender
 	form    *form
+	join    *joinForm
 	box     fyne.CanvasObject
+}
+
+// helpDeskAPI is what the help desk's home needs: the search, and joining
+// a client's session.
+type helpDeskAPI interface {
+	clientSearchAPI
+	joinAPI
 }
 
 // newHelpDeskScreen returns the search, showing the results for query when
 // it is not empty; open opens a client's page.
-func newHelpDeskScreen(e *env, api clientSearchAPI, query string, open func(id string), remember func(query string)) *helpDeskScreen {
-	s := &helpDeskScreen{env: e, api: api, open: open, remember: remember, results: container.NewVBox(), message: errorLine()}
+func newHelpDeskScreen(e *env, api helpDeskAPI, query string, next helpDeskNext) *helpDeskScreen {
+	s := &helpDeskScreen{env: e, api: api, open: next.open, watch: next.watch, remember: next.remember,
+		results: container.NewVBox(), message: e.errorLine()}
+	s.join = newJoinForm(e, api, next.watch)
 	s.query = &widget.Entry{Text: query, PlaceHolder: "Email address, name or company", OnSubmitted: func(string) { s.onSearch() }}
 	s.search = &widget.Button{Text: "Search", Importance: widget.HighImportance, OnTapped: s.onSearch}
 	s.sender = newSender(e, "You can search again in %s.", s.search, s.query)
@@ -50,14 +62,27 @@ func newHelpDeskScreen(e *env, api clientSearchAPI, query string, open func(id s
 		s.sender.countdown.label,
 		s.message,
 		s.results,
+		widget.NewSeparator(),
+		s.join.content(),
 	)
 	return s
+}
+
+// helpDeskNext is where the help desk's home leads.
+type helpDeskNext struct {
+	// open opens a client's page; watch the live view of a session
+	// joined; remember keeps the last search.
+	open     func(id string)
+	watch    func(j *client.JoinedSupportSession)
+	remember func(query string)
 }
 
 func (s *helpDeskScreen) content() fyne.CanvasObject { return s.box }
 
 // articleStep: the help desk's own screens are no step of the article.
 func (s *helpDeskScreen) articleStep() int { return 0 }
+
+func (s *helpDeskScreen) name() string { return "Help desk" }
 
 func (s *helpDeskScreen) shown() {
 	s.env.focus(s.query)
@@ -66,7 +91,10 @@ func (s *helpDeskScreen) shown() {
 	}
 }
 
-func (s *helpDeskScreen) hidden() { s.sender.stop() }
+func (s *helpDeskScreen) hidden() {
+	s.sender.stop()
+	s.join.sender.stop()
+}
 
 func (s *helpDeskScreen) onSearch() {
 	if !s.form.ready() {

@@ -68,6 +68,8 @@ func (s *temporaryAccessScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *temporaryAccessScreen) articleStep() int { return 0 }
 
+func (s *temporaryAccessScreen) name() string { return "Help desk: temporary access code" }
+
 func (s *temporaryAccessScreen) shown() { s.change.shown() }
 
 func (s *temporaryAccessScreen) hidden() { s.change.hidden() }

@@ -74,7 +74,11 @@ func paragraph(text string) *widget.Label {
 
 // messageLabel is a wrapped label that takes no room while it is empty, for
 // the messages a screen shows only at times.
-type messageLabel struct{ widget.Label }
+type messageLabel struct {
+	widget.Label
+	// said, if set, hears every text shown (sharing with the help desk).
+	said func(text string)
+}
 
 // newMessageLabel returns an empty, hidden message in the importance's colour.
 func newMessageLabel(importance widget.Importance) *messageLabel {
@@ -89,6 +93,9 @@ func newMessageLabel(importance widget.Importance) *messageLabel {
 // SetText shows text, or hides the label when text is empty.
 func (m *messageLabel) SetText(text string) {
 	m.Label.SetText(text)
+	if m.said != nil {
+		m.said(text)
+	}
 	if text == "" {
 		m.Hide()
 	} else {
@@ -96,8 +103,14 @@ func (m *messageLabel) SetText(text string) {
 	}
 }
 
-// errorLine is the message line for what went wrong; set it with showError.
-func errorLine() *messageLabel { return newMessageLabel(widget.DangerImportance) }
+// errorLine is the message line for what went wrong; set it with
+// showError. What it says is shared with the help desk while the person
+// shares their progress (env.said).
+func (e *env) errorLine() *messageLabel {
+	m := newMessageLabel(widget.DangerImportance)
+	m.said = func(text string) { e.said(text) }
+	return m
+}
 
 // showError puts the sentence for err in l, or clears it for nil.
 func showError(l *messageLabel, err error) {

@@ -75,6 +75,24 @@ type resetAPI interface {
 	ResetClientTwoFactor(ctx context.Context, id, reason string, reauth client.Reauth) (*client.SecurityStatus, error)
 }
 
+// shareAPI is what sharing one's progress with the help desk needs.
+type shareAPI interface {
+	StartSupportSession(ctx context.Context) (*client.SupportSession, error)
+	SupportSessionStatus(ctx context.Context, id string, wait bool) (*client.SupportSessionStatus, error)
+	ShareProgress(ctx context.Context, id string, p client.Progress) error
+	EndSupportSession(ctx context.Context, id string) error
+}
+
+// joinAPI is what the help desk needs to join a client's session.
+type joinAPI interface {
+	JoinSupportSession(ctx context.Context, code string) (*client.JoinedSupportSession, error)
+}
+
+// watchAPI is what the help desk's live view of a client needs.
+type watchAPI interface {
+	WatchSupportSession(ctx context.Context, id string, after int64) (*client.SupportSessionView, error)
+}
+
 // Connector returns a portal client for an address as the person typed it;
 // it fails on an address that is not valid or not allowed.
 type Connector func(address string) (*client.Client, error)

@@ -26,6 +26,8 @@ func (s *recoveryRenewScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *recoveryRenewScreen) articleStep() int { return 3 }
 
+func (s *recoveryRenewScreen) name() string { return "New recovery codes" }
+
 func (s *recoveryRenewScreen) shown() { s.env.focus(s.renewal.code) }
 
 func (s *recoveryRenewScreen) hidden() {

@@ -182,7 +182,7 @@ type recoveryCodesRenewal struct {
 // codes are saved, and onCancel, if not nil, adds a Cancel button that
 // goes away with the code step.
 func newRecoveryCodesRenewal(e *env, api recoveryCodesAPI, guard closeGuard, account *accountModel, prompt string, onDone, onCancel func()) *recoveryCodesRenewal {
-	r := &recoveryCodesRenewal{env: e, api: api, guard: guard, account: account, message: errorLine(), onDone: onDone}
+	r := &recoveryCodesRenewal{env: e, api: api, guard: guard, account: account, message: e.errorLine(), onDone: onDone}
 	r.code = newCodeEntry(func(string) { r.onSubmit() })
 	r.sender = newSender(e, "You can enter a code again in %s.", r.code)
 	r.form = &form{env: e, sender: r.sender, message: r.message, what: "new recovery codes",

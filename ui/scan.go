@@ -61,7 +61,7 @@ func newScanScreen(env *env, api confirmAPI, account *accountModel, e *client.En
 		enrollment: e, replacing: replacing, before: account.get().twoFactor,
 		expires:    &widget.Label{Wrapping: fyne.TextWrapWord},
 		portalTime: &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance},
-		message:    errorLine(),
+		message:    env.errorLine(),
 	}
 	s.code = newCodeEntry(func(string) { s.onSubmit() })
 	s.sender = newSender(env, "You can enter a code again in %s.", s.code)
@@ -134,6 +134,8 @@ func newScanScreen(env *env, api confirmAPI, account *accountModel, e *client.En
 func (s *scanScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *scanScreen) articleStep() int { return 7 }
+
+func (s *scanScreen) name() string { return "Scan the QR code and enter the code" }
 
 // shown puts the focus in the code field, so the person only has to type,
 // and starts the enrollment's countdown.

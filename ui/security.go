@@ -43,7 +43,7 @@ func newSecurityScreen(e *env, api securityAPI, account *accountModel, next secu
 		detail:   &widget.Label{Wrapping: fyne.TextWrapWord},
 		explain:  paragraph(""),
 		activity: widget.NewActivity(),
-		message:  errorLine(),
+		message:  e.errorLine(),
 		notice:   container.NewVBox(),
 	}
 	s.configure = &widget.Button{Text: "Configure", Importance: widget.HighImportance, OnTapped: next.configure}
@@ -74,6 +74,8 @@ func (s *securityScreen) content() fyne.CanvasObject { return s.box }
 // articleStep: the app did step 2 (open Security) itself; the page shows
 // step 3, the status and "Configure".
 func (s *securityScreen) articleStep() int { return 3 }
+
+func (s *securityScreen) name() string { return "Security" }
 
 func (s *securityScreen) shown() {
 	if s.account.get().twoFactor == nil {

@@ -15,6 +15,9 @@ type screen interface {
 	content() fyne.CanvasObject
 	// articleStep is the help article's step (1–9) the screen stands for.
 	articleStep() int
+	// name is the screen's name, as the help desk sees it when the person
+	// shares their progress.
+	name() string
 	// shown runs after the screen has become visible: it sets the focus.
 	shown()
 	// hidden runs when another screen replaces it: it stops its timers.
@@ -37,6 +40,11 @@ type shell struct {
 	guide   *guidePanel
 	current screen
 	step    int
+	// message is what the screen's error line says now.
+	message string
+	// changed hears every change of step, screen or message (sharing
+	// with the help desk).
+	changed func()
 	// closeQuestion, when set, is asked before the window closes.
 	closeQuestion string
 }
@@ -44,7 +52,8 @@ type shell struct {
 // newShell lays the shell out in e's window, with h as its header and g as
 // guide mode's panel.
 func newShell(e *env, prefs settings, h *header, g *guidePanel) *shell {
-	s := &shell{env: e, prefs: prefs, header: h, guide: g, banners: container.NewVBox(), body: container.NewStack()}
+	s := &shell{env: e, prefs: prefs, header: h, guide: g, banners: container.NewVBox(), body: container.NewStack(),
+		changed: func() {}}
 	e.win.SetContent(container.NewBorder(
 		container.NewVBox(h.content(), widget.NewSeparator(), s.banners),
 		nil, g.content(), nil, s.body))
@@ -57,6 +66,7 @@ func (s *shell) show(next screen) {
 		s.current.hidden()
 	}
 	s.current = next
+	s.message = ""
 	s.body.Objects = []fyne.CanvasObject{next.content()}
 	s.body.Refresh()
 	s.setStep(next.articleStep())
@@ -68,6 +78,23 @@ func (s *shell) setStep(n int) {
 	s.step = n
 	s.guide.setStep(n)
 	s.updateTitle()
+	s.changed()
+}
+
+// said records what the screen's error line now says.
+func (s *shell) said(text string) {
+	if text != s.message {
+		s.message = text
+		s.changed()
+	}
+}
+
+// screenName is the showing screen's name, or "".
+func (s *shell) screenName() string {
+	if s.current == nil {
+		return ""
+	}
+	return s.current.name()
 }
 
 // setGuide turns guide mode on or off.

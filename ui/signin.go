@@ -52,7 +52,7 @@ type signInNext struct {
 
 // newSignInScreen returns the sign-in screen.
 func newSignInScreen(e *env, setup signInSetup, next signInNext) *signInScreen {
-	s := &signInScreen{env: e, setup: setup, next: next, status: newMessageLabel(widget.MediumImportance), message: errorLine()}
+	s := &signInScreen{env: e, setup: setup, next: next, status: newMessageLabel(widget.MediumImportance), message: e.errorLine()}
 	address, demo := setup.address, setup.demo
 
 	recent := setup.prefs.recentPortals()
@@ -109,6 +109,8 @@ func newSignInScreen(e *env, setup signInSetup, next signInNext) *signInScreen {
 func (s *signInScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *signInScreen) articleStep() int { return 1 }
+
+func (s *signInScreen) name() string { return "Sign in" }
 
 // shown puts the focus in the first empty field.
 func (s *signInScreen) shown() {

@@ -41,7 +41,7 @@ type codeSignInNext struct {
 // newCodeSignInScreen returns the code step of the sign-in with c, whose
 // password step answered challenge.
 func newCodeSignInScreen(e *env, c *client.Client, username string, challenge *client.MFAChallenge, next codeSignInNext) *codeSignInScreen {
-	s := &codeSignInScreen{env: e, client: c, username: username, challenge: challenge, next: next, message: errorLine()}
+	s := &codeSignInScreen{env: e, client: c, username: username, challenge: challenge, next: next, message: e.errorLine()}
 	s.input = newFactorInput(e, factorPrompts{
 		code:     "Open your authenticator app and enter the 6-digit code it shows for this portal.",
 		recovery: "Enter one of the recovery codes you saved when you set up two-factor authentication. Each code works once.",
@@ -70,6 +70,8 @@ func newCodeSignInScreen(e *env, c *client.Client, username string, challenge *c
 func (s *codeSignInScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *codeSignInScreen) articleStep() int { return 1 }
+
+func (s *codeSignInScreen) name() string { return "Sign in: code from the authenticator app" }
 
 func (s *codeSignInScreen) shown() { s.env.focus(s.input.field()) }
 

@@ -30,6 +30,8 @@ type flow struct {
 	// saved is the keyring's answer about a saved sign-in, asked first
 	// thing (askKeyring).
 	saved <-chan savedSignIn
+	// share is sharing with the help desk, which signing out ends.
+	share *sharing
 	// helpDeskQuery is the help desk's last search, kept for coming back
 	// to it from a client's page.
 	helpDeskQuery string
@@ -290,6 +292,7 @@ func (f *flow) endSession() {
 		return
 	}
 	api, portal := acct.client, acct.portal()
+	shared, sharedID := f.share.detach()
 	f.shell.header.setSigningOut(true)
 	done := func(logoutErr, storeErr error) {
 		f.shell.header.setSigningOut(false)
@@ -305,6 +308,11 @@ func (f *flow) endSession() {
 		f.toSignIn(portal, note)
 	}
 	f.env.background(func(ctx context.Context) func() {
+		if shared != nil {
+			if err := shared.EndSupportSession(ctx, sharedID); err != nil {
+				f.env.log.Warn("ending the support session failed", "code", client.CodeOf(err))
+			}
+		}
 		logoutErr := api.Logout(ctx)
 		storeErr := f.store.Delete(ctx, portal, acct.username)
 		return func() { done(logoutErr, storeErr) }

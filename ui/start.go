@@ -39,6 +39,8 @@ func (s *startScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *startScreen) articleStep() int { return 1 }
 
+func (s *startScreen) name() string { return "Starting" }
+
 func (s *startScreen) shown() {
 	s.stop = s.env.after(startRevealDelay, func() {
 		s.box.Show()

@@ -51,6 +51,8 @@ func (s *updatedScreen) content() fyne.CanvasObject { return s.box }
 
 func (s *updatedScreen) articleStep() int { return 9 }
 
+func (s *updatedScreen) name() string { return "Updated: save the recovery codes" }
+
 func (s *updatedScreen) shown() { s.env.focus(s.focusObj) }
 
 func (s *updatedScreen) hidden() {
