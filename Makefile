@@ -28,7 +28,7 @@ BUILD_PKGS := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev
 DEMO_PKGS := python3-aiosmtpd
 RUN_PKGS := dbus gnome-keyring
 TEST_PKGS := git xvfb xdotool imagemagick zbar-tools oathtool gnome-keyring \
-	libsecret-tools dbus
+	libsecret-tools dbus tesseract-ocr
 
 .PHONY: demo test build portal deps-build deps-test fmt-check tidy-check vet staticcheck vulncheck
 

@@ -148,6 +148,14 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 	t.Cleanup(h.stopPortal)
 
 	h.win = h.fyne.NewWindow("test")
+	h.buildApp(cfg)
+	return h
+}
+
+// buildApp builds the app in h.win from cfg, with the tests' clock, ticker
+// and UI goroutine, and closes it when the test ends.
+func (h *harness) buildApp(cfg Config) {
+	t := h.t
 	h.win.Resize(fyne.NewSize(860, 680))
 	cfg.App, cfg.Window, cfg.Store = h.fyne, h.win, h.store
 	if cfg.Connect == nil {
@@ -173,7 +181,20 @@ func newHarness(t *testing.T, opts ...harnessOption) *harness {
 		}
 		h.win.Close()
 	})
-	return h
+}
+
+// secondApp is a second app window, with its own keyring store, on h's
+// portal and clocks: the help desk's app beside the client's.
+func (h *harness) secondApp() *harness {
+	h.t.Helper()
+	o := &harness{
+		t: h.t, fyne: h.fyne, ticker: h.ticker, local: h.local, clock: h.clock,
+		dbPath: h.dbPath, addr: h.addr, portal: h.portal, srv: h.srv,
+		store: session.NewMemory(), helpDesk: h.helpDesk, staffKey: h.staffKey,
+	}
+	o.win = h.fyne.NewWindow("second")
+	o.buildApp(Config{DefaultPortal: client.DefaultAddress, Version: "1.2.3", Build: 7})
+	return o
 }
 
 // restartApp replaces the app with a second run of it on the same

@@ -172,6 +172,7 @@ func (s *watchScreen) render() {
 		s.setState(bannerSuccess, "Live: this is what the client's app shows now.")
 	}
 	p := v.Progress
+	s.setTitle(v)
 	if p == nil {
 		s.steps.setStep(0)
 		s.step.SetText("The client's app has not shared a screen yet.")
@@ -190,6 +191,19 @@ func (s *watchScreen) render() {
 	s.clock.SetText(offsetSentence(p.ClockOffsetSeconds))
 	s.app.SetText(fmt.Sprintf("Partner Security %s on %s", orNone(p.AppVersion), orNone(p.OS)))
 	s.showAge()
+}
+
+// setTitle puts the client's step in the window's title, so that it shows
+// in the task bar while the agent's window is behind another.
+func (s *watchScreen) setTitle(v *client.SupportSessionView) {
+	title := appName + " — Following " + clientTitle(s.joined.Account)
+	switch {
+	case v.State != client.SupportSessionOpen:
+		title += ": ended"
+	case v.Progress != nil:
+		title += fmt.Sprintf(": Step %d of %d", v.Progress.ArticleStep, len(articleSteps))
+	}
+	s.env.win.SetTitle(title)
 }
 
 func (s *watchScreen) setState(kind bannerKind, text string) {
