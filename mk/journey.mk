@@ -20,3 +20,11 @@ screenshots: deps-test
 bench: deps-test
 	./scripts/apt-install.sh chromium procps
 	./scripts/with-desktop.sh bench/run.sh docs/bench.md
+
+.PHONY: bench-share
+
+## bench-share: from a change on the reseller's screen to the help desk's
+## live view (sharing with the help desk, issue 16), 100 changes through the
+## real portal on loopback: median and p99.
+bench-share: deps-test
+	$(GO) test -run '^$$' -bench '^BenchmarkShareToLiveView$$' -benchtime 100x -count 3 ./ui

@@ -78,7 +78,7 @@ func (m *manualTicker) tick() {
 
 // harness is one app window against one reference portal.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	fyne   fyne.App
 	win    fyne.Window
 	app    *App
@@ -119,7 +119,7 @@ func withConfig(f func(*Config)) harnessOption {
 
 // newHarness starts a portal with the demo account and builds the app
 // against it, without starting it.
-func newHarness(t *testing.T, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
 	h := &harness{
 		t:      t,
@@ -413,7 +413,7 @@ func (h *harness) enable() (key string, codes []string) {
 var fyneKeyReturn = fyne.KeyEvent{Name: fyne.KeyReturn}
 
 // tapButton taps the button labelled text inside o, failing if none.
-func tapButton(t *testing.T, o fyne.CanvasObject, text string) {
+func tapButton(t testing.TB, o fyne.CanvasObject, text string) {
 	t.Helper()
 	if b := findButton(o, text); b != nil {
 		test.Tap(b)

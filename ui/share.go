@@ -90,7 +90,13 @@ func (s *sharing) start(api shareAPI) {
 		s.outbox = newProgressOutbox()
 		go s.outbox.run(ctx, func(ctx context.Context, p client.Progress) error {
 			return api.ShareProgress(ctx, ss.ID, p)
-		}, func() { s.env.do(func() { s.over(ss.ID, sharingEnded) }) })
+		}, func(err error) {
+			s.env.do(func() {
+				if !s.env.sessionEnded(err) {
+					s.over(ss.ID, sharingEnded)
+				}
+			})
+		})
 		go s.awaitJoin(ctx, api, *ss)
 		s.view.showCode(ss.Code, ss.ExpiresAt)
 		s.changed()
@@ -110,8 +116,12 @@ func (s *sharing) awaitJoin(ctx context.Context, api shareAPI, ss client.Support
 	for ctx.Err() == nil {
 		st, err := api.SupportSessionStatus(ctx, ss.ID, true)
 		switch {
-		case errors.Is(err, client.ErrSupportSessionEnded):
-			s.env.do(func() { s.over(ss.ID, sharingEnded) })
+		case errors.Is(err, client.ErrSupportSessionEnded), errors.Is(err, client.ErrUnauthorized):
+			s.env.do(func() {
+				if !s.env.sessionEnded(err) {
+					s.over(ss.ID, sharingEnded)
+				}
+			})
 			return
 		case err != nil:
 			if !sleep(ctx, sharingWaitRetry) {
@@ -254,9 +264,10 @@ func (o *progressOutbox) put(p client.Progress) {
 }
 
 // run sends until ctx ends; a failed send is tried again after
-// sharingWaitRetry unless newer progress came meanwhile. ended runs, and
-// run returns, when the portal says the session is over.
-func (o *progressOutbox) run(ctx context.Context, send func(context.Context, client.Progress) error, ended func()) {
+// sharingWaitRetry unless newer progress came meanwhile. ended runs with
+// the error, and run returns, when the portal says the session is over or
+// the sign-in has ended.
+func (o *progressOutbox) run(ctx context.Context, send func(context.Context, client.Progress) error, ended func(error)) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -276,8 +287,8 @@ func (o *progressOutbox) run(ctx context.Context, send func(context.Context, cli
 			o.mu.Lock()
 			o.sent = p
 			o.mu.Unlock()
-		case errors.Is(err, client.ErrSupportSessionEnded):
-			ended()
+		case errors.Is(err, client.ErrSupportSessionEnded), errors.Is(err, client.ErrUnauthorized):
+			ended(err)
 			return
 		default:
 			if !sleep(ctx, sharingWaitRetry) {

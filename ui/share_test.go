@@ -185,7 +185,7 @@ func TestProgressOutboxFoldsABurst(t *testing.T) {
 			<-release
 		}
 		return nil
-	}, func() { t.Error("ended") })
+	}, func(error) { t.Error("ended") })
 	o.put(client.Progress{ArticleStep: 1})
 	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(sent) == 1 })
 	for n := 2; n <= 7; n++ {
@@ -210,7 +210,7 @@ func TestProgressOutboxStopsWhenTheSessionEnded(t *testing.T) {
 	go func() {
 		o.run(context.Background(), func(context.Context, client.Progress) error {
 			return client.ErrSupportSessionEnded
-		}, func() { close(ended) })
+		}, func(error) { close(ended) })
 		close(done)
 	}()
 	o.put(client.Progress{ArticleStep: 3})
