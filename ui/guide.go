@@ -69,7 +69,7 @@ func (g *guidePanel) build() {
 	g.copied = newMessageLabel(widget.SuccessImportance)
 	g.steps = newStepList()
 	g.copyBtn = &widget.Button{Text: "Copy support details", Icon: theme.ContentCopyIcon(), OnTapped: g.onCopy}
-	g.shareBtn = &widget.Button{Text: shareLabel, Icon: theme.VisibilityIcon(), OnTapped: g.share}
+	g.shareBtn = &widget.Button{Text: shareShortLabel, Icon: theme.VisibilityIcon(), OnTapped: g.share}
 	g.setCanShare(g.canShare)
 	inner := container.NewBorder(
 		container.NewVBox(subheading("Guide mode"), g.status),

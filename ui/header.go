@@ -33,7 +33,8 @@ func newHeader(demo bool, do headerActions) *header {
 	h.guide = &widget.Button{Text: "Guide mode", Icon: theme.HelpIcon(), OnTapped: do.guide}
 	h.share = &widget.Button{Text: shareShortLabel, Icon: theme.VisibilityIcon(), OnTapped: do.share}
 	h.share.Hide()
-	h.about = &widget.Button{Text: "About", Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: do.about}
+	// About is the icon alone: the account's name needs the room.
+	h.about = &widget.Button{Icon: theme.InfoIcon(), Importance: widget.LowImportance, OnTapped: do.about}
 	h.signOut = &widget.Button{Text: "Sign out", Icon: theme.LogoutIcon(), OnTapped: do.signOut}
 	h.signOut.Hide()
 

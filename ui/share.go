@@ -10,9 +10,6 @@ import (
 	"github.com/partnersecurity/partnersecurity/client"
 )
 
-// shareLabel is the command that starts sharing, in the guide panel and
-// (shorter) in the header.
-const shareLabel = "Share my progress with the help desk"
 
 // sharing is "Share my progress with the help desk": a partner opens a
 // support session, reads its code out on the call, and from then on every
@@ -315,5 +312,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// shareShortLabel is the header's short form of shareLabel.
+// shareShortLabel is "Share my progress with the help desk" as the header
+// and the guide panel's button say it: the long form does not fit either.
 const shareShortLabel = "Share with help desk"
