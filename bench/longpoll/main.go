@@ -68,19 +68,19 @@ func fail(msg string) {
 }
 
 type report struct {
-	polls, partners, staff      int
-	memLimit                    string
-	rssIdleKiB, rssParkedKiB    int64
-	rssRepolledKiB, hwmKiB      int64
-	early, refused              int64
-	atShutdown                  int64
-	p50, p99, max               time.Duration
-	changes                     int
-	shutdown                    time.Duration
-	setup                       time.Duration
-	goVersion                   string
-	cpus                        int
-	accountsCreated, parkedTime time.Duration
+	polls, partners, staff   int
+	memLimit                 string
+	rssIdleKiB, rssParkedKiB int64
+	rssRepolledKiB, hwmKiB   int64
+	early, refused           int64
+	atShutdown               int64
+	p50, p99, max            time.Duration
+	changes                  int
+	shutdown                 time.Duration
+	setup                    time.Duration
+	goVersion                string
+	cpus                     int
+	parkedTime               time.Duration
 }
 
 func (r *report) write(w io.Writer) {
@@ -290,7 +290,9 @@ func run(bin string, polls int, memLimit string) (*report, error) {
 		}
 	}
 	watchURL := func(id string) func(int64) string {
-		return func(after int64) string { return fmt.Sprintf("%s/support/support-sessions/%s?after=%d", base, id, after) }
+		return func(after int64) string {
+			return fmt.Sprintf("%s/support/support-sessions/%s?after=%d", base, id, after)
+		}
 	}
 	waitURL := func(id string) func(int64) string {
 		return func(int64) string { return base + "/support-sessions/" + id + "?wait=true" }
