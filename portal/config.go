@@ -57,6 +57,9 @@ type Config struct {
 	// OutboxPollInterval is how often the outbox is looked at for messages due;
 	// 0 means 5 seconds.
 	OutboxPollInterval time.Duration
+	// LongPollWait is how long the support sessions' long polls wait for a
+	// change at most; 0 means 25 seconds, as the contract says. Tests shorten it.
+	LongPollWait time.Duration
 }
 
 // Policy fixed by the contract (DESIGN § API contract and § Security rules).

@@ -200,6 +200,10 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, sess *sess
 	if _, err := s.db.ExecContext(r.Context(), `DELETE FROM sessions WHERE token_hash = ?`, sess.tokenHash); err != nil {
 		return err
 	}
+	// Sharing progress with the help desk ends with the sign-in that started it.
+	if err := s.endSupportSessionsOfSignIn(r.Context(), sess.tokenHash); err != nil {
+		return err
+	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

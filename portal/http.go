@@ -68,17 +68,34 @@ func (s *Server) routes() http.Handler {
 	handle(http.MethodGet, "/api/v1/support/accounts/{id}", s.support(s.handleSupportAccount))
 	handle(http.MethodPost, "/api/v1/support/accounts/{id}/temporary-access", s.support(s.handleIssueTemporaryAccess))
 	handle(http.MethodPost, "/api/v1/support/accounts/{id}/two-factor/reset", s.support(s.handleSupportReset))
+	// Support sessions: the partner shares progress, the staff member watches
+	// (handlers_supportsessions.go).
+	handle(http.MethodPost, "/api/v1/support-sessions", s.partner(s.handleCreateSupportSession))
+	handle(http.MethodGet, "/api/v1/support-sessions/{id}", s.partner(s.handleSupportSessionStatus))
+	handle(http.MethodDelete, "/api/v1/support-sessions/{id}", s.partner(s.handleEndSupportSession))
+	handle(http.MethodPut, "/api/v1/support-sessions/{id}/progress", s.partner(s.handlePutSupportProgress))
+	handle(http.MethodPost, supportJoinPattern, s.support(s.handleJoinSupportSession))
+	handle(http.MethodGet, "/api/v1/support/support-sessions/{id}", s.support(s.handleWatchSupportSession))
 
 	for pattern, ms := range methods {
 		if slices.Contains(ms, http.MethodGet) {
 			ms = append(ms, http.MethodHead)
 		}
 		allow := strings.Join(ms, ", ")
-		mux.Handle(pattern, s.serve(func(w http.ResponseWriter, r *http.Request) error {
+		refuse := s.serve(func(w http.ResponseWriter, r *http.Request) error {
 			w.Header().Set("Allow", allow)
 			return newAPIError(http.StatusMethodNotAllowed, "method_not_allowed",
 				"%s is not allowed here; use %s.", r.Method, allow)
-		}))
+		})
+		if pattern != supportJoinPattern {
+			mux.Handle(pattern, refuse)
+			continue
+		}
+		// A literal path beside a wildcard one ({id}): a fallback for every
+		// method would conflict with the wildcard's GET, so it is one per method.
+		for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
+			mux.Handle(m+" "+pattern, refuse)
+		}
 	}
 	notFound := s.serve(func(http.ResponseWriter, *http.Request) error { return errNotFound })
 	mux.Handle("/", notFound)

@@ -27,8 +27,11 @@ const (
 // for an unknown Transfer-Encoding, in text/plain without the contract's
 // headers; and a connection whose headers are slower than ReadHeaderTimeout is
 // closed without an answer. api/openapi.yaml says so.
+//
+// Its Shutdown answers the long polls waiting at once (each with what it has),
+// so that a shutdown does not wait out their 25 s.
 func (s *Server) HTTPServer() *http.Server {
-	return &http.Server{
+	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -37,6 +40,8 @@ func (s *Server) HTTPServer() *http.Server {
 		MaxHeaderBytes:    hardMaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	hs.RegisterOnShutdown(s.polls.stop)
+	return hs
 }
 
 // headerBytes is about what the request's line and headers took on the wire,

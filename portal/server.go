@@ -31,6 +31,8 @@ type Server struct {
 	handler   http.Handler
 	// sender delivers the outbox's notifications; nil without a Mailer.
 	sender *sender
+	// polls are the long polls waiting on support sessions (longpoll.go).
+	polls *longPolls
 
 	stopJanitor chan struct{}
 	janitorDone chan struct{}
@@ -59,6 +61,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		keys:        keys,
 		hasher:      newHasher(cfg.MaxConcurrentHashes),
 		attempts:    &passwordAttempts{inFlight: map[string]int{}},
+		polls:       newLongPolls(),
 		stopJanitor: make(chan struct{}),
 		janitorDone: make(chan struct{}),
 	}
@@ -106,6 +109,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // be finished first (http.Server.Shutdown). Close is idempotent.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.polls.stop()
 		s.stopSender()
 		close(s.stopJanitor)
 		<-s.janitorDone
@@ -164,6 +168,8 @@ func (s *Server) purgeExpired(ctx context.Context) {
 			{"DELETE FROM code_failures WHERE at <= ?", now.Add(-codeFailureWindow)},
 			{"DELETE FROM password_failures WHERE at <= ? AND subject LIKE 'address:%'", now.Add(-s.cfg.PasswordFailureWindow)},
 			{"DELETE FROM password_failures WHERE at <= ?", now.Add(-max(s.cfg.PasswordFailureWindow, accountFailureWindow))},
+			{"DELETE FROM support_sessions WHERE ends_at <= ?", now.Add(-supportSessionKept)},
+			{"DELETE FROM support_join_failures WHERE at <= ?", now.Add(-supportJoinFailureWindow)},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, millis(q.before)); err != nil {
 				return err

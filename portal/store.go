@@ -119,6 +119,37 @@ CREATE TABLE outbox (               -- written in the transaction of the change 
 ) STRICT;
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE given_up_at IS NULL;
 `,
+	// 3: support sessions, "share my progress with the help desk"
+	// (supportsessions.go), and the staff's wrong join codes.
+	`
+CREATE TABLE support_sessions (
+	id                 TEXT PRIMARY KEY,
+	account_id         TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, -- the partner sharing
+	session_hash       BLOB NOT NULL,   -- the partner's sign-in that opened it; sharing ends with it
+	code_hash          BLOB,            -- HMAC of the join code; NULL once joined or over
+	created_at         INTEGER NOT NULL,
+	expires_at         INTEGER NOT NULL, -- the code works until then
+	ends_at            INTEGER NOT NULL, -- the session ends then anyway
+	state              TEXT NOT NULL CHECK (state IN ('open', 'ended', 'expired')),
+	joined_by          TEXT REFERENCES accounts(id) ON DELETE SET NULL,
+	joined_by_name     TEXT,            -- the staff member's display name, as the partner is shown it
+	joined_at          INTEGER,
+	version            INTEGER NOT NULL, -- 1 at creation; every change adds 1
+	progress           TEXT,            -- JSON of the fixed progress fields; NULL until shared
+	updated_at         INTEGER NOT NULL,
+	progress_window_at INTEGER NOT NULL DEFAULT 0, -- the progress update limit's window
+	progress_count     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE UNIQUE INDEX support_sessions_code ON support_sessions(code_hash) WHERE code_hash IS NOT NULL;
+CREATE INDEX support_sessions_account ON support_sessions(account_id, created_at);
+CREATE INDEX support_sessions_ends ON support_sessions(ends_at);
+
+CREATE TABLE support_join_failures (
+	account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, -- the staff account
+	at         INTEGER NOT NULL
+) STRICT;
+CREATE INDEX support_join_failures_account ON support_join_failures(account_id, at);
+`,
 }
 
 // busyTimeout is how long a statement waits for a lock another process holds.

@@ -323,6 +323,8 @@ func walkHelpDesk(t *testing.T, tp *testPortal) {
 		tp.clock.Advance(codeFailureWindow)
 		wantStatus(t, tp.loginTemporary(t, p, code), http.StatusOK)
 	})
+
+	t.Run("support sessions", func(t *testing.T) { walkSupportSessions(t, tp, staff, bare) })
 }
 
 func mustJSON(t testing.TB, v any) []byte {
