@@ -260,16 +260,27 @@ func (o *progressOutbox) put(p client.Progress) {
 	}
 }
 
-// run sends until ctx ends; a failed send is tried again after
-// sharingWaitRetry unless newer progress came meanwhile. ended runs with
+// progressInterval is the least time between two progress calls: the
+// changes meanwhile fold into the next. It keeps the app at half the
+// portal's limit (20 a second) whatever the person does, and adds at most
+// this much to the help desk's view of a change.
+const progressInterval = 100 * time.Millisecond
+
+// run sends until ctx ends, at most one call per progressInterval; a
+// failed send is tried again after sharingWaitRetry (or the portal's
+// Retry-After), with whatever progress is newest by then. ended runs with
 // the error, and run returns, when the portal says the session is over or
 // the sign-in has ended.
 func (o *progressOutbox) run(ctx context.Context, send func(context.Context, client.Progress) error, ended func(error)) {
+	var last time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-o.kick:
+		}
+		if wait := progressInterval - time.Since(last); wait > 0 && !sleep(ctx, wait) {
+			return
 		}
 		o.mu.Lock()
 		p, ok := o.latest, o.pending && o.latest != o.sent
@@ -278,6 +289,7 @@ func (o *progressOutbox) run(ctx context.Context, send func(context.Context, cli
 		if !ok {
 			continue
 		}
+		last = time.Now()
 		err := send(ctx, p)
 		switch {
 		case err == nil:
@@ -288,7 +300,11 @@ func (o *progressOutbox) run(ctx context.Context, send func(context.Context, cli
 			ended(err)
 			return
 		default:
-			if !sleep(ctx, sharingWaitRetry) {
+			wait := sharingWaitRetry
+			if d, ok := retryAfter(err); ok {
+				wait = d
+			}
+			if !sleep(ctx, wait) {
 				return
 			}
 			o.mu.Lock()

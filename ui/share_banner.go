@@ -63,7 +63,7 @@ func (b *shareBanner) showCode(code string, expires time.Time) {
 	}
 	b.code = canvas.NewText(grouped, theme.Color(theme.ColorNameForeground))
 	b.code.TextSize = 3 * theme.TextSize()
-	b.code.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+	b.code.TextStyle = fyne.TextStyle{Bold: true}
 	b.expiry = &widget.Label{Wrapping: fyne.TextWrapWord}
 	tick := func() {
 		left := expires.Sub(b.env.now())
