@@ -10,7 +10,6 @@ import (
 	"github.com/partnersecurity/partnersecurity/client"
 )
 
-
 // sharing is "Share my progress with the help desk": a partner opens a
 // support session, reads its code out on the call, and from then on every
 // screen change and message reaches the help desk's live view. What is
