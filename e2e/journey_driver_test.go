@@ -56,6 +56,9 @@ type appRun struct {
 	// Configure"); text typed into one field is one action.
 	actions []string
 	shots   []string
+	// label names the run among two in one test ("agent"): its failure
+	// files are kept apart.
+	label string
 }
 
 // startApp runs bin with args in its own process group, with a fresh HOME
@@ -167,7 +170,9 @@ func (r *appRun) findWindow() {
 	ctx, cancel := context.WithTimeout(context.Background(), windowTimeout)
 	defer cancel()
 	// --sync polls every half second: a test needs no finer resolution.
-	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible",
+	// --all: this process's window with this title (xdotool ORs the
+	// conditions otherwise, and finds another app's window).
+	out, err := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--all", "--onlyvisible",
 		"--pid", strconv.Itoa(r.cmd.Process.Pid), "--name", "^"+appTitle).Output()
 	if err != nil {
 		r.running()
@@ -296,7 +301,18 @@ func (r *appRun) tryScreenshotImage(name string) (string, image.Image, error) {
 	path := filepath.Join(r.dir, name+".png")
 	ctx, cancel := context.WithTimeout(context.Background(), toolTimeout)
 	defer cancel()
-	if out, err := exec.CommandContext(ctx, "/usr/bin/import", "-window", r.window, path).CombinedOutput(); err != nil {
+	args := []string{"-window", r.window, path}
+	if r.label != "" {
+		// Two windows, one over the other (no window manager): raise this
+		// one, let it redraw what was hidden, and read the screen where it
+		// is (reading a window that was covered gives black).
+		if out, err := exec.CommandContext(ctx, "xdotool", "windowraise", r.window).CombinedOutput(); err != nil {
+			return "", nil, fmt.Errorf("screenshot %s: xdotool windowraise: %v\n%s", name, err, out)
+		}
+		time.Sleep(settleTime)
+		args = append([]string{"-screen"}, args...)
+	}
+	if out, err := exec.CommandContext(ctx, "/usr/bin/import", args...).CombinedOutput(); err != nil {
 		return "", nil, fmt.Errorf("screenshot %s: %v\n%s", name, err, out)
 	}
 	img, err := readPNG(path)
@@ -325,7 +341,7 @@ func (r *appRun) keepOnFailure() {
 	if !r.t.Failed() {
 		return
 	}
-	dst := filepath.Join("testdata", "failed", strings.ReplaceAll(r.t.Name(), "/", "_"))
+	dst := filepath.Join("testdata", "failed", strings.ReplaceAll(r.t.Name(), "/", "_"), r.label)
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		r.t.Logf("keeping the screenshots: %v", err)
 		return

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
 	"net/http"
 	"os"
 	"os/exec"
@@ -33,6 +34,7 @@ func TestShareProgressInRealWindows(t *testing.T) {
 	j := &journey{t: t, bin: bin, theme: "light"}
 	j.app = startApp(t, bin, clientDir, j.theme, "-demo", "-guide", "-v")
 	cl := j.app
+	cl.label = "client"
 	defer cl.keepOnFailure()
 	address := cl.demoAddress()
 	j.portal = newPortalProbe(t, address)
@@ -55,12 +57,14 @@ func TestShareProgressInRealWindows(t *testing.T) {
 
 	// The help desk's own app, signed in to the client's portal.
 	ag := startApp(t, bin, filepath.Join(t.TempDir(), "agent"), j.theme, "-v")
+	ag.label = "agent"
 	defer ag.keepOnFailure()
 	ag.findWindow()
 	time.Sleep(settleTime)
 	ag.press("Shift+Tab to the portal address", "shift+Tab")
 	ag.press("Ctrl+A in the portal address", "ctrl+a")
 	ag.typeText("type the client's portal address", address)
+	ag.press("Tab to the button of recent addresses", "Tab")
 	ag.press("Tab to the username", "Tab")
 	ag.typeText("type the help desk's username", deskUsername)
 	ag.press("Tab to the password", "Tab")
@@ -148,26 +152,27 @@ func (r *appRun) clickShare() {
 }
 
 // buttonLeftOfGuide finds a point inside the header button left of guide
-// mode's: on the row through the middle of guide mode's button, past its
-// primary-coloured fill and the gap of the header's background after it,
-// the first pixel that is not the background is that button's right edge.
+// mode's: on a row of guide mode's button above its text (the buttons are
+// 36 pixels high, the text 19), going left from its middle past its
+// primary fill to the gap of the window's background between the buttons,
+// the first pixel that is not the background again is that button's right
+// edge.
 func buttonLeftOfGuide(img image.Image) (image.Point, bool) {
 	guide, ok := primaryButtonInHeader(img)
 	if !ok {
 		return image.Point{}, false
 	}
-	y := guide.Y
+	y := guide.Y - 12
+	bg := img.At(img.Bounds().Max.X/2, img.Bounds().Min.Y+1) // above the buttons
 	x := guide.X
 	fill := img.At(x, y)
-	for x > 0 && img.At(x, y) == fill {
+	for x > 0 && sameColour(img.At(x, y), fill) {
 		x--
 	}
-	// The guide button's edge, then the background between the buttons.
-	for x > 0 && !sameColour(img.At(x, y), img.At(x-1, y)) {
+	for x > 0 && !sameColour(img.At(x, y), bg) { // the rounded edge
 		x--
 	}
-	bg := img.At(x, y)
-	for x > 0 && img.At(x, y) == bg {
+	for x > 0 && sameColour(img.At(x, y), bg) {
 		x--
 	}
 	if x < 40 {
@@ -176,7 +181,7 @@ func buttonLeftOfGuide(img image.Image) (image.Point, bool) {
 	return image.Pt(x-20, y), true
 }
 
-func sameColour(a, b interface{ RGBA() (r, g, b, a uint32) }) bool {
+func sameColour(a, b color.Color) bool {
 	ar, ag, ab, _ := a.RGBA()
 	br, bg, bb, _ := b.RGBA()
 	return ar == br && ag == bg && ab == bb
